@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from dermadesk.website.sitemaps import PageSitemap
+from dermadesk.website.views import favicon, robots_txt
+
+admin.site.site_header = "dermadesk back office"
+admin.site.site_title = "dermadesk"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
+    path("favicon.ico", favicon),
+    path("", include("dermadesk.website.urls")),
+]

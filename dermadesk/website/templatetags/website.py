@@ -1,0 +1,19 @@
+import json
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# The characters that could close the script element or open a comment inside it.
+_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data: dict[str, Any] | None) -> SafeString:
+    """A schema.org data block. It is data, not script, so the CSP does not need to allow it."""
+    if not data:
+        return mark_safe("")
+    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308

@@ -1,12 +1,13 @@
 from collections import defaultdict
 from collections.abc import Hashable
+from datetime import date
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from dermadesk.clinic.hours import Span, overlapping_spans
-from dermadesk.clinic.models import Closure, Location, OfficeHours, SpecialHours, Weekday
+from dermadesk.clinic.hours import WEEKDAY_NAMES, Span, overlapping_spans
+from dermadesk.clinic.models import Closure, Location, OfficeHours, SpecialHours
 
 
 class NonOverlappingSpansFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
@@ -33,15 +34,15 @@ class NonOverlappingSpansFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
                     f"{later.opens:%H:%M}–{later.closes:%H:%M}."
                 )
 
-    def _day_label(self, day: Hashable) -> str:
-        return str(day)
+    @staticmethod
+    def _day_label(day: Hashable) -> str:
+        if isinstance(day, date):
+            return f"{day:%A, %B} {day.day}"
+        return WEEKDAY_NAMES[day] if isinstance(day, int) else str(day)
 
 
 class WeeklyHoursFormSet(NonOverlappingSpansFormSet):
     day_field = "weekday"
-
-    def _day_label(self, day: Hashable) -> str:
-        return str(Weekday(day).label)
 
 
 class SpecialHoursFormSet(NonOverlappingSpansFormSet):

@@ -13,6 +13,7 @@ hour repeated in autumn means its first occurrence.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
@@ -67,9 +68,7 @@ def overlapping_spans(spans: Iterable[Span]) -> list[tuple[Span, Span]]:
     """Pairs of spans of one day that overlap (touching end to start is allowed)."""
     ordered = sorted(spans)
     return [
-        (earlier, later)
-        for earlier, later in zip(ordered, ordered[1:], strict=False)
-        if later.opens < earlier.closes
+        (earlier, later) for earlier, later in pairwise(ordered) if later.opens < earlier.closes
     ]
 
 

@@ -146,4 +146,3 @@ class Closure(models.Model):
         super().clean()
         if self.first_day and self.last_day and self.last_day < self.first_day:
             raise ValidationError({"last_day": "The last day cannot be before the first day."})
-

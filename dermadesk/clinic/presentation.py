@@ -30,6 +30,8 @@ class LocationHours:
     weekly_lines: list[str]
     status: str
     is_open: bool
+    zone_label: str
+    """The clinic's zone as people read it now, e.g. "CST"."""
     upcoming: list[UpcomingChange]
     weekly: dict[int, tuple[Span, ...]]
 
@@ -63,6 +65,7 @@ def location_hours(location: Location, now: datetime) -> LocationHours:
         weekly_lines=describe_week(schedule.weekly),
         status=describe_status(status, now, location.zone),
         is_open=status.is_open,
+        zone_label=now.astimezone(location.zone).strftime("%Z"),
         upcoming=sorted(upcoming, key=lambda change: change.first_day),
         weekly={day: tuple(spans) for day, spans in schedule.weekly.items()},
     )

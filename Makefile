@@ -1,0 +1,76 @@
+# dermadesk: `make run` starts the demo clinic, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# The PostgreSQL the test suite uses (scripts/ensure-postgres starts it, and installs it if needed).
+PG_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/dermadesk
+PYTEST := PYTHONDEVMODE=1 $(BIN)/pytest
+
+.PHONY: help run test lint types unit-sqlite unit-postgres browser lighthouse deploy-check \
+	bench lock system postgres clean
+
+help:
+	@echo "make run         set up everything and start the demo clinic on http://127.0.0.1:8000"
+	@echo "make test        lint, types, tests on SQLite and PostgreSQL, browser tests, Lighthouse"
+	@echo "make lighthouse  audit every public page with Lighthouse (mobile)"
+	@echo "make lock        re-pin requirements.lock from pyproject.toml"
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || "$$(scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-virtualenv -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian packages the browser tests need (the image may not have them).
+system:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq chromium >/dev/null; }
+
+postgres:
+	@scripts/ensure-postgres
+
+run: $(VENV)/.installed
+	@DEBUG=1 scripts/run
+
+test: $(VENV)/.installed node_modules/.installed system postgres
+	$(MAKE) lint types deploy-check unit-sqlite unit-postgres browser lighthouse
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+types: $(VENV)/.installed
+	SECRET_KEY=mypy-only $(BIN)/mypy dermadesk tests scripts/lighthouse.py
+
+deploy-check: $(VENV)/.installed
+	DEBUG=0 SECRET_KEY=deploy-check-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-long-enough \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+unit-sqlite: $(VENV)/.installed
+	$(PYTEST) -m "not browser" -q
+
+unit-postgres: $(VENV)/.installed postgres
+	DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m "not browser" -q
+
+browser: $(VENV)/.installed node_modules/.installed system
+	$(PYTEST) -m browser tests/browser -q
+
+lighthouse: $(VENV)/.installed node_modules/.installed system
+	$(PY) scripts/lighthouse.py
+
+lock:
+	rm -rf /tmp/dermadesk-lock && "$$(scripts/find-python)" -m venv /tmp/dermadesk-lock
+	/tmp/dermadesk-lock/bin/pip install --quiet --upgrade pip
+	/tmp/dermadesk-lock/bin/pip install --quiet ".[dev]"
+	( echo "# Every package, pinned. Regenerate with \`make lock\` after changing pyproject.toml."; \
+	  /tmp/dermadesk-lock/bin/pip freeze --exclude-editable | grep -v '^dermadesk' ) > requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache

@@ -1,0 +1,32 @@
+"""`manage.py demo`: create the demo clinic, its location and hours, and the public pages.
+
+Idempotent: what already exists is left as it is (staff edits included), so running it again
+changes nothing. Each app adds its own demo data through a function called from here.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from dermadesk.clinic.demo import create_demo_location
+from dermadesk.website.content import load_pages
+from dermadesk.website.models import Page
+
+
+def create_demo_pages() -> int:
+    created = 0
+    for fields in load_pages():
+        slug = fields.pop("slug")
+        _, was_created = Page.objects.get_or_create(slug=slug, defaults=fields)
+        created += was_created
+    return created
+
+
+class Command(BaseCommand):
+    help = "Create the demo clinic (idempotent: existing rows are left untouched)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            created = create_demo_location() + create_demo_pages()
+        self.stdout.write(f"Demo clinic ready ({created} new rows).")

@@ -1,0 +1,7 @@
+"""Loaded by pytest before Django (`-p tests.environment`): defaults the settings read at import."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "dermadesk.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "dermadesk.urls"

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_tasks_db",
     "dermadesk.clinic",
+    "dermadesk.scheduling",
     "dermadesk.website",
 ]
 

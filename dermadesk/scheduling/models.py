@@ -1,0 +1,264 @@
+"""Resources (providers, rooms, devices), services made of steps, and bookings.
+
+A booking owns allocations: one row per resource it keeps busy, from its first to its last
+minute of use. No two active allocations of one resource overlap: PostgreSQL enforces it
+with an exclusion constraint (migration 0002); on SQLite the booking services re-check
+inside an IMMEDIATE transaction, which holds the database's write lock.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from dermadesk.clinic.models import Location, Weekday
+
+
+class ResourceKind(models.TextChoices):
+    PROVIDER = "provider", "Provider (clinician)"
+    ROOM = "room", "Room"
+    DEVICE = "device", "Device"
+
+
+class Skill(models.Model):
+    code = models.SlugField(unique=True, help_text='e.g. "micro-needling", "prp".')
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resource(models.Model):
+    """Anything a visit needs for part of its time: a provider, a room or a device."""
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="resources")
+    kind = models.CharField(max_length=10, choices=ResourceKind.choices)
+    name = models.CharField(max_length=120)
+    category = models.SlugField(
+        blank=True, help_text='For devices and rooms: "pen", "centrifuge", "treatment-room".'
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="resources")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ("location", "kind", "name")
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="resource_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WeeklyShift(models.Model):
+    """When a provider works (rooms and devices need none: they follow the office hours)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="shifts")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        ordering = ("resource", "weekday", "starts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=F("starts")), name="shift_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.resource}: {Weekday(self.weekday).label} {self.starts:%H:%M}–{self.ends:%H:%M}"
+        )
+
+
+class Unavailability(models.Model):
+    """Time off of a provider, maintenance of a device or a room out of use."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="blocks")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ("resource", "starts_at")
+        verbose_name_plural = "unavailabilities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="unavailability_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource}: {self.reason}"
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    price_display = models.CharField(
+        max_length=60, blank=True, help_text='Shown as written, e.g. "from $300".'
+    )
+    active = models.BooleanField(default=True)
+    bookable_online = models.BooleanField(default=True)
+    slot_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="Start times are offered every this many minutes (local time)."
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        default=120, help_text="How long before a start it can still be booked online."
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        default=90, help_text="How far ahead it can be booked."
+    )
+    display_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ("display_order", "name")
+        constraints = [
+            models.CheckConstraint(condition=Q(slot_minutes__gt=0), name="service_slot_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceRole(models.Model):
+    """A part someone or something plays in a visit: "clinician", "room", "pen".
+
+    One resource fills a role for the whole visit (the same clinician draws the blood and
+    does the procedure). A role names one resource, or any active resource of a kind with
+    a category and/or a skill.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="roles")
+    name = models.SlugField()
+    kind = models.CharField(max_length=10, choices=ResourceKind.choices)
+    category = models.SlugField(blank=True)
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, null=True, blank=True)
+    resource = models.ForeignKey(
+        Resource, on_delete=models.PROTECT, null=True, blank=True, help_text="Only this one."
+    )
+
+    class Meta:
+        ordering = ("service", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="role_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.name}"
+
+
+class ServiceSegment(models.Model):
+    """One step of a visit: which role is busy from which minute to which minute."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="segments")
+    role = models.ForeignKey(ServiceRole, on_delete=models.CASCADE, related_name="segments")
+    label = models.CharField(max_length=80, help_text='e.g. "Blood draw", "Numbing cream".')
+    start_minute = models.PositiveSmallIntegerField()
+    end_minute = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("service", "start_minute", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_minute__gt=F("start_minute")), name="segment_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.role.name} {self.start_minute}–{self.end_minute} min)"
+
+
+class BookingStatus(models.TextChoices):
+    HELD = "held", "Held while the patient finishes"
+    CONFIRMED = "confirmed", "Confirmed"
+    CHECKED_IN = "checked_in", "Checked in"
+    COMPLETED = "completed", "Completed"
+    NO_SHOW = "no_show", "Did not attend"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Hold expired"
+
+
+# Statuses whose allocations keep their resources busy.
+ACTIVE_STATUSES = (
+    BookingStatus.HELD,
+    BookingStatus.CONFIRMED,
+    BookingStatus.CHECKED_IN,
+    BookingStatus.COMPLETED,
+    BookingStatus.NO_SHOW,
+)
+
+
+class BookingChannel(models.TextChoices):
+    WEB = "web", "Online booking"
+    STAFF = "staff", "Staff"
+    API = "api", "API"
+
+
+class Booking(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="bookings")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
+    status = models.CharField(max_length=12, choices=BookingStatus.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    hold_expires_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=8, choices=BookingChannel.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("starts_at",)
+        indexes = [models.Index(fields=["location", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BookingStatus.HELD) | Q(hold_expires_at__isnull=False),
+                name="booking_hold_has_expiry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} at {self.starts_at:%Y-%m-%d %H:%M} UTC ({self.status})"
+
+
+class Allocation(models.Model):
+    """A resource kept busy by a booking from ``starts_at`` to ``ends_at`` (half-open)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="allocations")
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="allocations")
+    role = models.SlugField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    active = models.BooleanField(
+        default=True, help_text="Copied from the booking's status so the database can index it."
+    )
+
+    class Meta:
+        ordering = ("starts_at",)
+        indexes = [
+            models.Index(
+                fields=["resource", "starts_at", "ends_at"],
+                condition=Q(active=True),
+                name="allocation_active_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="allocation_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} UTC"

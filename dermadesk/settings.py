@@ -5,6 +5,7 @@ Defaults are the safe ones: DEBUG off, secure cookies and HTTPS redirects when D
 and no start at all without a SECRET_KEY outside of DEBUG.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -106,7 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-dermadesk.sqlite3")}
+    # A file, not memory, so concurrency tests use real separate connections; one per test
+    # run so two runs side by side never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-dermadesk-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -143,6 +146,9 @@ if not STATIC_MANIFEST:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+
+# Booking: how long a chosen time is held while the patient fills in the form.
+BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
 
 # Background tasks: Django's tasks framework, stored in the database, run by `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

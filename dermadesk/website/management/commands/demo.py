@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dermadesk.clinic.demo import create_demo_location
+from dermadesk.clinic.models import Location
+from dermadesk.scheduling.demo import create_demo_scheduling
 from dermadesk.website.content import load_pages
 from dermadesk.website.models import Page
 
@@ -29,4 +31,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             created = create_demo_location() + create_demo_pages()
-        self.stdout.write(f"Demo clinic ready ({created} new rows).")
+            created += create_demo_scheduling(Location.objects.get(slug="springfield"))
+        if options["verbosity"] > 0:
+            self.stdout.write(f"Demo clinic ready ({created} new rows).")

@@ -1,0 +1,200 @@
+"""Selectors: read what the availability engine needs, in a fixed number of queries.
+
+Everything is loaded into plain values first (``AvailabilityInputs``); the pure ``engine``
+then computes without touching the database.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+
+from dermadesk.clinic.hours import Schedule, Span, open_intervals
+from dermadesk.clinic.models import Location
+from dermadesk.clinic.queries import location_schedule
+from dermadesk.scheduling.engine import (
+    BookingRules,
+    ResourceId,
+    Role,
+    Segment,
+    ServiceShape,
+    free_intervals,
+)
+from dermadesk.scheduling.intervals import Interval, IntervalSet, intersect, normalize
+from dermadesk.scheduling.models import (
+    ACTIVE_STATUSES,
+    Allocation,
+    BookingStatus,
+    Resource,
+    ResourceKind,
+    Service,
+    ServiceRole,
+    Unavailability,
+    WeeklyShift,
+)
+
+
+@dataclass(frozen=True)
+class AvailabilityInputs:
+    """Everything the engine needs for one service at one location over one window."""
+
+    shape: ServiceShape
+    rules: BookingRules
+    free: dict[ResourceId, IntervalSet]
+    load: dict[ResourceId, float]
+    """Minutes each candidate is already booked in the window: the engine's tie-break."""
+    resources: dict[ResourceId, Resource]
+
+
+def resource_key(resource_id: int) -> ResourceId:
+    return str(resource_id)
+
+
+def service_rules(service: Service) -> BookingRules:
+    return BookingRules(
+        granularity=timedelta(minutes=service.slot_minutes),
+        minimum_notice=timedelta(minutes=service.min_notice_minutes),
+        horizon=timedelta(days=service.horizon_days),
+    )
+
+
+def _fills(role: ServiceRole, resource: Resource, skills: set[int]) -> bool:
+    if role.resource_id is not None:
+        return resource.pk == role.resource_id
+    if resource.kind != role.kind:
+        return False
+    if role.category and resource.category != role.category:
+        return False
+    return role.skill_id is None or role.skill_id in skills
+
+
+def service_shape(
+    service: Service, resources: list[Resource], skills: dict[int, set[int]]
+) -> ServiceShape:
+    """The service's roles (with the resources that can fill them) and segments."""
+    roles = list(service.roles.all())
+    by_pk = {role.pk: role for role in roles}
+    return ServiceShape(
+        roles=tuple(
+            Role(
+                role.name,
+                tuple(
+                    resource_key(r.pk)
+                    for r in resources
+                    if _fills(role, r, skills.get(r.pk, set()))
+                ),
+            )
+            for role in roles
+        ),
+        segments=tuple(
+            Segment(
+                by_pk[segment.role_id].name,
+                timedelta(minutes=segment.start_minute),
+                timedelta(minutes=segment.end_minute),
+            )
+            for segment in service.segments.all()
+        ),
+    )
+
+
+def busy_allocations(
+    resource_ids: list[int],
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    ignoring_booking: int | None = None,
+) -> list[tuple[int, datetime, datetime]]:
+    """Active allocations of these resources overlapping ``[start, end)``; expired holds skipped.
+
+    ``ignoring_booking``: a booking being moved does not stand in its own way.
+    """
+    live = Q(booking__status__in=ACTIVE_STATUSES) & ~Q(
+        booking__status=BookingStatus.HELD, booking__hold_expires_at__lte=now
+    )
+    allocations = Allocation.objects.all()
+    if ignoring_booking is not None:
+        allocations = allocations.exclude(booking_id=ignoring_booking)
+    return list(
+        allocations.filter(
+            live,
+            active=True,
+            resource_id__in=resource_ids,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        ).values_list("resource_id", "starts_at", "ends_at")
+    )
+
+
+def availability_inputs(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    ignoring_booking: int | None = None,
+) -> AvailabilityInputs:
+    """Read the service, its candidate resources and their busy time around ``[start, end)``.
+
+    Nine queries whatever the window, the number of resources or of bookings.
+    """
+    service = Service.objects.prefetch_related("roles", "segments").get(pk=service.pk)
+    resources = list(Resource.objects.filter(location=location, active=True).order_by("pk"))
+    skills: dict[int, set[int]] = defaultdict(set)
+    for resource_id, skill_id in Resource.skills.through.objects.filter(
+        resource__in=resources
+    ).values_list("resource_id", "skill_id"):
+        skills[resource_id].add(skill_id)
+    shape = service_shape(service, resources, skills)
+    wanted = {key for role in shape.roles for key in role.candidates}
+    candidates = [r for r in resources if resource_key(r.pk) in wanted]
+    ids = [r.pk for r in candidates]
+
+    # A visit starting inside the window may run past its end: look that far beyond it.
+    reach_start, reach_end = start - shape.duration, end + shape.duration
+    zone = location.zone
+    schedule = location_schedule(
+        location,
+        reach_start.astimezone(zone).date() - timedelta(days=1),
+        reach_end.astimezone(zone).date() + timedelta(days=1),
+    )
+    open_time = open_intervals(schedule, reach_start, reach_end)
+
+    shifts: dict[int, dict[int, list[Span]]] = defaultdict(lambda: defaultdict(list))
+    for resource_id, weekday, starts, ends in WeeklyShift.objects.filter(
+        resource_id__in=ids
+    ).values_list("resource_id", "weekday", "starts", "ends"):
+        shifts[resource_id][weekday].append(Span(starts, ends))
+
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    for resource_id, block_start, block_end in Unavailability.objects.filter(
+        resource_id__in=ids, starts_at__lt=reach_end, ends_at__gt=reach_start
+    ).values_list("resource_id", "starts_at", "ends_at"):
+        busy[resource_id].append((block_start, block_end))
+    load: dict[ResourceId, float] = defaultdict(float)
+    for resource_id, busy_start, busy_end in busy_allocations(
+        ids, reach_start, reach_end, now, ignoring_booking
+    ):
+        busy[resource_id].append((busy_start, busy_end))
+        load[resource_key(resource_id)] += (busy_end - busy_start).total_seconds() / 60
+
+    free: dict[ResourceId, IntervalSet] = {}
+    for resource in candidates:
+        available = open_time
+        if resource.kind == ResourceKind.PROVIDER:
+            # A provider works their shifts, and only while the location is open.
+            worked = Schedule(zone=zone, weekly=shifts[resource.pk], closures=schedule.closures)
+            available = list(
+                intersect(
+                    normalize(open_time), normalize(open_intervals(worked, reach_start, reach_end))
+                )
+            )
+        free[resource_key(resource.pk)] = free_intervals(available, busy[resource.pk])
+    return AvailabilityInputs(
+        shape=shape,
+        rules=service_rules(service),
+        free=free,
+        load=dict(load),
+        resources={resource_key(r.pk): r for r in candidates},
+    )

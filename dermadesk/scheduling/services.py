@@ -1,0 +1,344 @@
+"""Services that change bookings. Every entry point (pages, admin, API) goes through these.
+
+Each one runs in a durable transaction and re-checks availability inside it, after taking
+the locks, so what it checked still holds when it commits:
+
+- on PostgreSQL the candidate resources' rows are locked (``SELECT ... FOR UPDATE``, in
+  primary-key order so two bookings never wait on each other in a circle), and the
+  exclusion constraint on allocations stays as the last line of defence;
+- on SQLite the transaction is IMMEDIATE (see settings): it holds the database's write
+  lock from its first statement, so writers run one at a time.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, connection, transaction
+
+from dermadesk.clinic.models import Location
+from dermadesk.scheduling import engine
+from dermadesk.scheduling.engine import Preference
+from dermadesk.scheduling.models import (
+    ACTIVE_STATUSES,
+    Allocation,
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    Resource,
+    Service,
+)
+from dermadesk.scheduling.queries import availability_inputs
+
+# PostgreSQL's SQLSTATE for exclusion_violation.
+EXCLUSION_VIOLATION = "23P01"
+
+
+class SchedulingError(Exception):
+    """A booking request that cannot be carried out; the message is fit for a patient."""
+
+
+class SlotTaken(SchedulingError):
+    def __init__(self) -> None:
+        super().__init__("Sorry, that time has just been taken. Please choose another time.")
+
+
+class NotBookable(SchedulingError):
+    """The time is not offered at all: off the grid, too soon, too far ahead."""
+
+
+class HoldExpired(SchedulingError):
+    def __init__(self) -> None:
+        super().__init__("We held this time for you for a while, but the hold has run out.")
+
+
+class NotChangeable(SchedulingError):
+    """The booking's status does not allow this change (e.g. already cancelled)."""
+
+
+def _hold_length() -> timedelta:
+    return timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
+
+
+def release_expired_holds(*, now: datetime) -> int:
+    """Mark holds past their expiry as expired and free their resources; returns how many."""
+    expired = list(
+        Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    if expired:
+        Booking.objects.filter(pk__in=expired, status=BookingStatus.HELD).update(
+            status=BookingStatus.EXPIRED
+        )
+        Allocation.objects.filter(booking_id__in=expired).update(active=False)
+    return len(expired)
+
+
+def _lock_resources(resource_ids: Sequence[int]) -> None:
+    if connection.vendor == "postgresql":
+        list(
+            Resource.objects.select_for_update()
+            .filter(pk__in=resource_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def _place(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    preferences: Sequence[Preference],
+    ignoring_booking: int | None = None,
+) -> tuple[list[engine.Allocation], dict[str, str]]:
+    """Inside the transaction: lock, re-check, and choose resources for a visit at ``start``.
+
+    Returns the allocations to write and the role each resource plays.
+    """
+    release_expired_holds(now=now)
+    window = (start, start + timedelta(microseconds=1))
+    query = {"service": service, "location": location, "start": window[0], "end": window[1]}
+    inputs = availability_inputs(**query, now=now)
+    _lock_resources(sorted(int(key) for key in inputs.resources))
+    # Read again now that the rows are locked: a booking that committed meanwhile is seen.
+    inputs = availability_inputs(**query, now=now, ignoring_booking=ignoring_booking)
+    if not engine.is_bookable_time(start, now=now, zone=location.zone, rules=inputs.rules):
+        raise NotBookable(
+            "That time cannot be booked online. Please choose one of the times shown."
+        )
+    slots = engine.bookable_starts(
+        inputs.shape,
+        inputs.free,
+        window=window,
+        now=now,
+        zone=location.zone,
+        rules=inputs.rules,
+        preferences=preferences,
+        load=inputs.load,
+    )
+    if not slots:
+        raise SlotTaken
+    assignment = slots[0].assignment
+    roles = {resource: role for role, resource in assignment.items()}
+    return engine.allocations(inputs.shape, start, assignment), roles
+
+
+def _write_allocations(
+    booking: Booking, placed: list[engine.Allocation], roles: dict[str, str]
+) -> None:
+    Allocation.objects.bulk_create(
+        Allocation(
+            booking=booking,
+            resource_id=int(item.resource),
+            role=roles[item.resource],
+            starts_at=item.start,
+            ends_at=item.end,
+            active=True,
+        )
+        for item in placed
+    )
+
+
+def _is_exclusion_violation(error: IntegrityError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+
+
+def _book(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    status: BookingStatus,
+    channel: BookingChannel,
+    preferences: Sequence[Preference],
+    created_by: AbstractBaseUser | None,
+) -> Booking:
+    try:
+        with transaction.atomic(durable=True):
+            placed, roles = _place(
+                service=service, location=location, start=start, now=now, preferences=preferences
+            )
+            booking = Booking.objects.create(
+                location=location,
+                service=service,
+                status=status,
+                starts_at=start,
+                ends_at=max(item.end for item in placed),
+                hold_expires_at=now + _hold_length() if status == BookingStatus.HELD else None,
+                channel=channel,
+                created_by=created_by if created_by is not None and created_by.pk else None,
+            )
+            _write_allocations(booking, placed, roles)
+    except IntegrityError as error:
+        if _is_exclusion_violation(error):
+            raise SlotTaken from error
+        raise
+    return booking
+
+
+def booking_hold(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    channel: BookingChannel,
+    preferences: Sequence[Preference] = (),
+    created_by: AbstractBaseUser | None = None,
+) -> Booking:
+    """Reserve ``start`` for a short while (``BOOKING_HOLD_MINUTES``) as the patient finishes."""
+    return _book(
+        service=service,
+        location=location,
+        start=start,
+        now=now,
+        status=BookingStatus.HELD,
+        channel=channel,
+        preferences=preferences,
+        created_by=created_by,
+    )
+
+
+def booking_create(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    channel: BookingChannel,
+    preferences: Sequence[Preference] = (),
+    created_by: AbstractBaseUser | None = None,
+) -> Booking:
+    """Book ``start`` outright, confirmed (staff, or a caller that needs no hold)."""
+    return _book(
+        service=service,
+        location=location,
+        start=start,
+        now=now,
+        status=BookingStatus.CONFIRMED,
+        channel=channel,
+        preferences=preferences,
+        created_by=created_by,
+    )
+
+
+def _locked(booking: Booking) -> Booking:
+    return (
+        Booking.objects.select_for_update().select_related("service", "location").get(pk=booking.pk)
+    )
+
+
+def _move_allocations(
+    booking: Booking, placed: list[engine.Allocation], roles: dict[str, str]
+) -> None:
+    Allocation.objects.filter(booking=booking).delete()
+    _write_allocations(booking, placed, roles)
+
+
+def booking_confirm(*, booking: Booking, now: datetime) -> Booking:
+    """Turn a hold into a booking. A hold that ran out is renewed if the time is still free."""
+    try:
+        with transaction.atomic(durable=True):
+            current = _locked(booking)
+            if current.status == BookingStatus.CONFIRMED:
+                return current
+            if current.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):
+                raise NotChangeable("This booking can no longer be confirmed.")
+            if current.hold_expires_at is not None and current.hold_expires_at <= now:
+                # The hold lapsed: the time is the patient's only if nobody took it meanwhile.
+                placed, roles = _place(
+                    service=current.service,
+                    location=current.location,
+                    start=current.starts_at,
+                    now=now,
+                    preferences=(),
+                    ignoring_booking=current.pk,
+                )
+                _move_allocations(current, placed, roles)
+            current.status = BookingStatus.CONFIRMED
+            current.hold_expires_at = None
+            current.save(update_fields=["status", "hold_expires_at", "updated_at"])
+            Allocation.objects.filter(booking=current).update(active=True)
+    except IntegrityError as error:
+        if _is_exclusion_violation(error):
+            raise SlotTaken from error
+        raise
+    return current
+
+
+def booking_extend_hold(*, booking: Booking, now: datetime) -> Booking:
+    """Give the patient more time: the hold runs for another full period from now."""
+    with transaction.atomic(durable=True):
+        current = _locked(booking)
+        if current.status != BookingStatus.HELD or current.hold_expires_at is None:
+            raise NotChangeable("This time is no longer being held.")
+        if current.hold_expires_at <= now:
+            raise HoldExpired
+        current.hold_expires_at = now + _hold_length()
+        current.save(update_fields=["hold_expires_at", "updated_at"])
+    return current
+
+
+def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
+    """Cancel a booking or a hold and free its resources at once."""
+    with transaction.atomic(durable=True):
+        current = _locked(booking)
+        if current.status == BookingStatus.CANCELLED:
+            return current
+        if current.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
+            raise NotChangeable("This booking can no longer be cancelled.")
+        current.status = BookingStatus.CANCELLED
+        current.hold_expires_at = None
+        current.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        Allocation.objects.filter(booking=current).update(active=False)
+    return current
+
+
+def booking_reschedule(
+    *,
+    booking: Booking,
+    start: datetime,
+    now: datetime,
+    preferences: Sequence[Preference] = (),
+) -> Booking:
+    """Move a booking to ``start``. The old time is given up only if the new one is secured:
+    both happen in one transaction, and a failure leaves the booking as it was."""
+    try:
+        with transaction.atomic(durable=True):
+            current = _locked(booking)
+            if current.status not in ACTIVE_STATUSES or current.status in (
+                BookingStatus.COMPLETED,
+                BookingStatus.NO_SHOW,
+                BookingStatus.CHECKED_IN,
+            ):
+                raise NotChangeable("This booking can no longer be moved.")
+            if not preferences:
+                # Keep the same clinician, room and devices where they are free.
+                preferences = [
+                    Preference(role, str(resource_id))
+                    for role, resource_id in sorted(
+                        set(current.allocations.values_list("role", "resource_id"))
+                    )
+                ]
+            placed, roles = _place(
+                service=current.service,
+                location=current.location,
+                start=start,
+                now=now,
+                preferences=preferences,
+                ignoring_booking=current.pk,
+            )
+            _move_allocations(current, placed, roles)
+            current.starts_at = start
+            current.ends_at = max(item.end for item in placed)
+            current.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    except IntegrityError as error:
+        if _is_exclusion_violation(error):
+            raise SlotTaken from error
+        raise
+    return current

@@ -1,0 +1,126 @@
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from dermadesk.scheduling.models import (
+    Allocation,
+    Booking,
+    Resource,
+    Service,
+    ServiceRole,
+    ServiceSegment,
+    Skill,
+    Unavailability,
+    WeeklyShift,
+)
+from dermadesk.scheduling.services import SchedulingError, booking_cancel, booking_confirm
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "code")
+    prepopulated_fields = {"code": ("name",)}
+
+
+class WeeklyShiftInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = WeeklyShift
+    extra = 0
+
+
+class UnavailabilityInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Unavailability
+    extra = 0
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "kind", "category", "location", "active")
+    list_filter = ("location", "kind", "active")
+    filter_horizontal = ("skills",)
+    inlines = (WeeklyShiftInline, UnavailabilityInline)
+
+
+class ServiceRoleInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ServiceRole
+    extra = 0
+
+
+class ServiceSegmentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ServiceSegment
+    extra = 0
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "active", "bookable_online", "slot_minutes", "min_notice_minutes")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (ServiceRoleInline, ServiceSegmentInline)
+
+
+class AllocationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Allocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ("resource", "role", "starts_at", "ends_at", "active")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Bookings are read here and changed only through the booking services (actions)."""
+
+    list_display = ("starts_at", "service", "location", "status", "channel")
+    list_filter = ("status", "location", "service", "channel")
+    date_hierarchy = "starts_at"
+    readonly_fields = (
+        "public_id",
+        "location",
+        "service",
+        "status",
+        "starts_at",
+        "ends_at",
+        "hold_expires_at",
+        "channel",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (AllocationInline,)
+    actions = ("confirm_bookings", "cancel_bookings")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # New bookings go through the booking pages, which check availability.
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # Cancel instead: the history stays.
+
+    @admin.action(description="Confirm selected bookings")
+    def confirm_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        self._apply(request, queryset, booking_confirm, "confirmed")
+
+    @admin.action(description="Cancel selected bookings")
+    def cancel_bookings(self, request: HttpRequest, queryset: QuerySet[Booking]) -> None:
+        self._apply(request, queryset, booking_cancel, "cancelled")
+
+    def _apply(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Booking],
+        action: Callable[..., Booking],
+        done: str,
+    ) -> None:
+        now = timezone.now()
+        changed = 0
+        for booking in queryset.order_by("pk"):
+            try:
+                action(booking=booking, now=now)
+                changed += 1
+            except SchedulingError as error:
+                self.message_user(request, f"{booking}: {error}", messages.WARNING)
+        if changed:
+            self.message_user(request, f"{changed} booking(s) {done}.", messages.SUCCESS)

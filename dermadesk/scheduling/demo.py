@@ -13,6 +13,7 @@ Step timings (minutes from the patient's arrival), and why:
 """
 
 from datetime import time
+from typing import TypedDict
 
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import (
@@ -42,7 +43,18 @@ ROLES = {
     "pen": (ResourceKind.DEVICE, "pen", None),
     "centrifuge": (ResourceKind.DEVICE, "centrifuge", None),
 }
-SERVICES = [
+
+
+class ServiceSpec(TypedDict):
+    slug: str
+    name: str
+    description: str
+    price_display: str
+    steps: list[tuple[str, str, int, int]]
+    """(label, role, start minute, end minute)"""
+
+
+SERVICES: list[ServiceSpec] = [
     {
         "slug": "consultation",
         "name": "Consultation",

@@ -137,7 +137,7 @@ def availability_inputs(
 ) -> AvailabilityInputs:
     """Read the service, its candidate resources and their busy time around ``[start, end)``.
 
-    Nine queries whatever the window, the number of resources or of bookings.
+    Eleven queries whatever the window, the number of resources or of bookings.
     """
     service = Service.objects.prefetch_related("roles", "segments").get(pk=service.pk)
     resources = list(Resource.objects.filter(location=location, active=True).order_by("pk"))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 
 from dermadesk.clinic.models import Location
@@ -101,11 +101,19 @@ def _place(
     """
     release_expired_holds(now=now)
     window = (start, start + timedelta(microseconds=1))
-    query = {"service": service, "location": location, "start": window[0], "end": window[1]}
-    inputs = availability_inputs(**query, now=now)
+    inputs = availability_inputs(
+        service=service, location=location, start=window[0], end=window[1], now=now
+    )
     _lock_resources(sorted(int(key) for key in inputs.resources))
     # Read again now that the rows are locked: a booking that committed meanwhile is seen.
-    inputs = availability_inputs(**query, now=now, ignoring_booking=ignoring_booking)
+    inputs = availability_inputs(
+        service=service,
+        location=location,
+        start=window[0],
+        end=window[1],
+        now=now,
+        ignoring_booking=ignoring_booking,
+    )
     if not engine.is_bookable_time(start, now=now, zone=location.zone, rules=inputs.rules):
         raise NotBookable(
             "That time cannot be booked online. Please choose one of the times shown."
@@ -156,7 +164,7 @@ def _book(
     status: BookingStatus,
     channel: BookingChannel,
     preferences: Sequence[Preference],
-    created_by: AbstractBaseUser | None,
+    created_by: User | None,
 ) -> Booking:
     try:
         with transaction.atomic(durable=True):
@@ -189,7 +197,7 @@ def booking_hold(
     now: datetime,
     channel: BookingChannel,
     preferences: Sequence[Preference] = (),
-    created_by: AbstractBaseUser | None = None,
+    created_by: User | None = None,
 ) -> Booking:
     """Reserve ``start`` for a short while (``BOOKING_HOLD_MINUTES``) as the patient finishes."""
     return _book(
@@ -212,7 +220,7 @@ def booking_create(
     now: datetime,
     channel: BookingChannel,
     preferences: Sequence[Preference] = (),
-    created_by: AbstractBaseUser | None = None,
+    created_by: User | None = None,
 ) -> Booking:
     """Book ``start`` outright, confirmed (staff, or a caller that needs no hold)."""
     return _book(

@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -14,6 +15,7 @@ from dermadesk.scheduling.models import (
     Resource,
     Service,
 )
+from dermadesk.scheduling.queries import availability_inputs
 from dermadesk.scheduling.services import (
     NotBookable,
     NotChangeable,
@@ -249,3 +251,23 @@ def test_postgresql_itself_refuses_overlapping_allocations(clinic: Location) -> 
             starts_at=room.starts_at + timedelta(minutes=30),
             ends_at=room.ends_at + timedelta(minutes=30),
         )
+
+
+@pytest.mark.parametrize("bookings", [0, 12])
+def test_availability_reads_a_fixed_number_of_queries(
+    clinic: Location, bookings: int, django_assert_num_queries: Any
+) -> None:
+    for i in range(bookings):
+        booking_create(
+            service=Service.objects.get(slug="consultation"),
+            location=clinic,
+            start=local(clinic, 26 + i // 6, 9 + i % 6),
+            now=NOW,
+            channel=WEB,
+        )
+    service = prp()
+    with django_assert_num_queries(11):
+        inputs = availability_inputs(
+            service=service, location=clinic, start=NOW, end=NOW + timedelta(days=31), now=NOW
+        )
+    assert set(inputs.free) == set(inputs.resources)

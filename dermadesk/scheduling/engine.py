@@ -58,6 +58,11 @@ Assignment = Mapping[str, ResourceId]
 
 Offsets = tuple[timedelta, timedelta]
 
+# A stretch of starts and, for each role in order, the first candidate free there. Plain
+# tuples: there are thousands of them per search, and they never leave this module.
+_Piece = tuple[datetime, datetime, tuple[ResourceId, ...]]
+_Labelled = tuple[datetime, datetime, ResourceId]
+
 # Datetimes are discrete at one microsecond, so the closed set of starts [x, y] is exactly
 # the half-open [x, y + TICK): the last start that still fits stays in the set.
 TICK = timedelta(microseconds=1)
@@ -179,15 +184,6 @@ class Allocation:
     resource: ResourceId
 
 
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    """A stretch of starts in which each role's first-choice candidate is the same."""
-
-    start: datetime
-    end: datetime
-    choice: tuple[ResourceId, ...]
-
-
 def free_intervals(available: Iterable[Interval], busy: Iterable[Interval]) -> IntervalSet:
     """A resource's free time: when it is available (shifts within office hours) minus busy.
 
@@ -236,11 +232,11 @@ def bookable_starts(
     role_names = tuple(role.name for role in shape.roles)
     assignments: dict[tuple[ResourceId, ...], Assignment] = {}
     slots: list[Slot] = []
-    for piece in pieces:
-        distinct = len(set(piece.choice)) == len(piece.choice)
-        for start in _grid_starts(piece.start, piece.end, stretches, rules.granularity):
+    for piece_start, piece_end, first_choice in pieces:
+        distinct = len(set(first_choice)) == len(first_choice)
+        for start in _grid_starts(piece_start, piece_end, stretches, rules.granularity):
             choice = (
-                piece.choice if distinct else _distinct_choice(start, ranked, starts_by_role, shape)
+                first_choice if distinct else _distinct_choice(start, ranked, starts_by_role, shape)
             )
             if choice is None:
                 continue
@@ -375,33 +371,35 @@ def _feasible_starts(
 
 def _choice_map(
     ranked: tuple[ResourceId, ...], starts: Mapping[ResourceId, IntervalSet]
-) -> list[tuple[datetime, datetime, ResourceId]]:
+) -> list[_Labelled]:
     """One role's starts, split into pieces labelled with the first candidate free there."""
-    labelled: list[tuple[datetime, datetime, ResourceId]] = []
+    labelled: list[_Labelled] = []
     taken = EMPTY
-    for candidate in ranked:
+    for position, candidate in enumerate(ranked):
         labelled.extend((a, b, candidate) for a, b in subtract(starts[candidate], taken))
-        taken = union(taken, starts[candidate])
+        if position < len(ranked) - 1:  # the last candidate leaves nothing to take from
+            taken = union(taken, starts[candidate])
     labelled.sort(key=itemgetter(0))
     return labelled
 
 
-def _first_choice_pieces(
-    maps: Sequence[list[tuple[datetime, datetime, ResourceId]]],
-) -> list[_Piece]:
+def _first_choice_pieces(maps: Sequence[list[_Labelled]]) -> list[_Piece]:
     """The starts at which every role has a candidate, with each role's first choice."""
     if not maps:
         return []
-    pieces = [_Piece(a, b, (label,)) for a, b, label in maps[0]]
+    pieces: list[_Piece] = [(a, b, (label,)) for a, b, label in maps[0]]
     for role_map in maps[1:]:
         combined: list[_Piece] = []
         i = j = 0
-        while i < len(pieces) and j < len(role_map):
-            piece, (a, b, label) = pieces[i], role_map[j]
-            start, end = max(piece.start, a), min(piece.end, b)
+        piece_count, map_count = len(pieces), len(role_map)
+        while i < piece_count and j < map_count:
+            piece_start, piece_end, choice = pieces[i]
+            a, b, label = role_map[j]
+            start, end = max(piece_start, a), min(piece_end, b)
             if start < end:
-                combined.append(_Piece(start, end, (*piece.choice, label)))
-            if piece.end < b:
+                combined.append((start, end, (*choice, label)))
+            # Whichever ends first can meet nothing further on the other side.
+            if piece_end < b:
                 i += 1
             else:
                 j += 1

@@ -57,8 +57,9 @@ def union(first: IntervalSet, second: IntervalSet) -> IntervalSet:
     """Every instant in either set."""
     merged: list[Interval] = []
     i = j = 0
-    while i < len(first) or j < len(second):
-        if j == len(second) or (i < len(first) and first[i][0] <= second[j][0]):
+    first_count, second_count = len(first), len(second)
+    while i < first_count or j < second_count:
+        if j == second_count or (i < first_count and first[i][0] <= second[j][0]):
             start, end = first[i]
             i += 1
         else:
@@ -76,7 +77,8 @@ def intersect(first: IntervalSet, second: IntervalSet) -> IntervalSet:
     """Every instant in both sets."""
     common: list[Interval] = []
     i = j = 0
-    while i < len(first) and j < len(second):
+    first_count, second_count = len(first), len(second)
+    while i < first_count and j < second_count:
         start = max(first[i][0], second[j][0])
         end = min(first[i][1], second[j][1])
         if start < end:
@@ -93,13 +95,14 @@ def subtract(intervals: IntervalSet, removed: IntervalSet) -> IntervalSet:
     """Every instant of ``intervals`` that is not in ``removed``."""
     left: list[Interval] = []
     j = 0
+    removed_count = len(removed)
     for start, end in intervals:
         # Removed intervals that end before this one starts end before every later one too.
-        while j < len(removed) and removed[j][1] <= start:
+        while j < removed_count and removed[j][1] <= start:
             j += 1
         cursor = start
         k = j
-        while k < len(removed) and removed[k][0] < end:
+        while k < removed_count and removed[k][0] < end:
             if removed[k][0] > cursor:
                 left.append((cursor, removed[k][0]))
             cursor = max(cursor, removed[k][1])

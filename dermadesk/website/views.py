@@ -51,12 +51,15 @@ def accessibility_update(request: HttpRequest) -> HttpResponse:
     if action not in accessibility.ACTIONS:
         return HttpResponse("Unknown accessibility option.", status=400, content_type="text/plain")
     prefs = accessibility.parse(request.COOKIES.get(accessibility.COOKIE_NAME)).apply(action)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    back = request.POST.get("next", "").partition("#")[0]
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = reverse("website:home")
     response = HttpResponseRedirect(f"{back}#accessibility-toolbar", status=303)
+    if prefs.is_default:
+        response.delete_cookie(accessibility.COOKIE_NAME, samesite="Lax")
+        return response
     response.set_cookie(
         accessibility.COOKIE_NAME,
         prefs.serialize(),

@@ -39,32 +39,24 @@ def normalize(intervals: Iterable[Interval]) -> IntervalSet:
     Raises ``ValueError`` for a naive datetime: comparing local wall-clock times across a
     daylight-saving change would silently be an hour off.
     """
-    merged: list[Interval] = []
-    for start, end in sorted(intervals):
-        if start.tzinfo is None or end.tzinfo is None:
-            raise ValueError("Intervals must be made of aware datetimes.")
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return IntervalSet(tuple(merged))
+    ordered = sorted(intervals)
+    if any(start.tzinfo is None or end.tzinfo is None for start, end in ordered):
+        raise ValueError("Intervals must be made of aware datetimes.")
+    return _joined(ordered)
 
 
 def union(first: IntervalSet, second: IntervalSet) -> IntervalSet:
     """Every instant in either set."""
+    # Both are sorted: timsort finds the two runs and merges them in one linear pass.
+    return _joined(sorted(first + second, key=_start))
+
+
+def _joined(ordered: Iterable[Interval]) -> IntervalSet:
+    """Intervals sorted by start, with the empty ones dropped and the rest joined."""
     merged: list[Interval] = []
-    i = j = 0
-    first_count, second_count = len(first), len(second)
-    while i < first_count or j < second_count:
-        if j == second_count or (i < first_count and first[i][0] <= second[j][0]):
-            start, end = first[i]
-            i += 1
-        else:
-            start, end = second[j]
-            j += 1
+    for start, end in ordered:
+        if end <= start:
+            continue
         if merged and start <= merged[-1][1]:
             if end > merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)

@@ -124,13 +124,15 @@ def search(
     zone: ZoneInfo = NEW_YORK,
     preferences: Sequence[Preference] = (),
     load: Mapping[ResourceId, float] | None = None,
+    now: datetime | None = None,
 ) -> list[Slot]:
+    """The starts on one local day, asked for the day before unless ``now`` says otherwise."""
     window = whole_day(day, zone)
     return bookable_starts(
         shape,
         free,
         window=window,
-        now=window[0] - timedelta(days=1),
+        now=window[0] - timedelta(days=1) if now is None else now,
         zone=zone,
         rules=rules,
         preferences=preferences,
@@ -208,28 +210,15 @@ def test_the_last_start_leaves_time_to_finish_by_closing(granularity: int, last:
 def test_minimum_notice_moves_the_first_start_to_the_next_grid_time() -> None:
     shape = consultation()
     rules = BookingRules(granularity=minutes(15), minimum_notice=timedelta(hours=2))
-    slots = bookable_starts(
-        shape,
-        everyone_free(shape, open_8_to_7()),
-        window=whole_day(),
-        now=local(DAY, 8, 2),
-        zone=NEW_YORK,
-        rules=rules,
-    )
+    slots = search(shape, everyone_free(shape, open_8_to_7()), rules=rules, now=local(DAY, 8, 2))
     assert local_times(slots)[0] == time(10, 15)
 
 
 def test_horizon_ends_the_starts_offered() -> None:
     shape = consultation()
     rules = BookingRules(granularity=minutes(15), horizon=timedelta(hours=24))
-    slots = bookable_starts(
-        shape,
-        everyone_free(shape, open_8_to_7()),
-        window=whole_day(),
-        now=local(DAY - timedelta(days=1), 12, 5),
-        zone=NEW_YORK,
-        rules=rules,
-    )
+    day_before = local(DAY - timedelta(days=1), 12, 5)
+    slots = search(shape, everyone_free(shape, open_8_to_7()), rules=rules, now=day_before)
     assert local_times(slots)[-1] == time(12)
 
 

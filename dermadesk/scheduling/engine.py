@@ -69,7 +69,7 @@ TICK = timedelta(microseconds=1)
 DAY = timedelta(days=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Time zones change their UTC offset at most once in this long (in practice twice a year).
-OFFSET_PROBE = timedelta(hours=6)
+OFFSET_PROBE = timedelta(hours=12)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,19 +231,24 @@ def bookable_starts(
     stretches = _offset_stretches(earliest, latest, zone)
     role_names = tuple(role.name for role in shape.roles)
     assignments: dict[tuple[ResourceId, ...], Assignment] = {}
+
+    def assignment(choice: tuple[ResourceId, ...]) -> Assignment:
+        # One read-only mapping per choice, shared by all the slots that make it.
+        if choice not in assignments:
+            assignments[choice] = MappingProxyType(dict(zip(role_names, choice, strict=True)))
+        return assignments[choice]
+
     slots: list[Slot] = []
     for piece_start, piece_end, first_choice in pieces:
-        distinct = len(set(first_choice)) == len(first_choice)
-        for start in _grid_starts(piece_start, piece_end, stretches, rules.granularity):
-            choice = (
-                first_choice if distinct else _distinct_choice(start, ranked, starts_by_role, shape)
-            )
-            if choice is None:
-                continue
-            if choice not in assignments:
-                # One read-only mapping per distinct choice, shared by all its slots.
-                assignments[choice] = MappingProxyType(dict(zip(role_names, choice, strict=True)))
-            slots.append(Slot(start, assignments[choice]))
+        grid = _grid_starts(piece_start, piece_end, stretches, rules.granularity)
+        if len(set(first_choice)) == len(first_choice):
+            shared = assignment(first_choice)
+            slots.extend(Slot(start, shared) for start in grid)
+            continue
+        for start in grid:
+            choice = _distinct_choice(start, ranked, starts_by_role, shape)
+            if choice is not None:
+                slots.append(Slot(start, assignment(choice)))
     return slots
 
 

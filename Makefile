@@ -16,6 +16,7 @@ help:
 	@echo "make run         set up everything and start the demo clinic on http://127.0.0.1:8000"
 	@echo "make test        lint, types, tests on SQLite and PostgreSQL, browser tests, Lighthouse"
 	@echo "make lighthouse  audit every public page with Lighthouse (mobile)"
+	@echo "make bench        measure the availability engine and the booking reads"
 	@echo "make lock        re-pin requirements.lock from pyproject.toml"
 
 $(VENV)/.installed: requirements.lock
@@ -47,7 +48,7 @@ lint: $(VENV)/.installed
 	$(BIN)/lint-imports
 
 types: $(VENV)/.installed
-	SECRET_KEY=mypy-only $(BIN)/mypy dermadesk tests scripts/lighthouse.py
+	SECRET_KEY=mypy-only $(BIN)/mypy dermadesk tests bench scripts/lighthouse.py
 
 deploy-check: $(VENV)/.installed
 	DEBUG=0 SECRET_KEY=deploy-check-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-long-enough \
@@ -64,6 +65,11 @@ browser: $(VENV)/.installed node_modules/.installed system
 
 lighthouse: $(VENV)/.installed node_modules/.installed system
 	$(PY) scripts/lighthouse.py
+
+# Speed, measured (never asserted in tests): see docs/performance.md for the figures.
+bench: $(VENV)/.installed
+	$(PY) bench/engine.py
+	$(PY) bench/availability.py
 
 lock:
 	rm -rf /tmp/dermadesk-lock && "$$(scripts/find-python)" -m venv /tmp/dermadesk-lock

@@ -244,6 +244,11 @@ class Allocation(models.Model):
     active = models.BooleanField(
         default=True, help_text="Copied from the booking's status so the database can index it."
     )
+    hold_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Copied from a held booking, so availability needs no join to bookings.",
+    )
 
     class Meta:
         ordering = ("starts_at",)

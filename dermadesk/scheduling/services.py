@@ -138,6 +138,7 @@ def _place(
 def _write_allocations(
     booking: Booking, placed: list[engine.Allocation], roles: dict[str, str]
 ) -> None:
+    """The booking's allocations, carrying its hold expiry (if any) for the availability reads."""
     Allocation.objects.bulk_create(
         Allocation(
             booking=booking,
@@ -146,6 +147,7 @@ def _write_allocations(
             starts_at=item.start,
             ends_at=item.end,
             active=True,
+            hold_expires_at=booking.hold_expires_at,
         )
         for item in placed
     )
@@ -271,7 +273,7 @@ def booking_confirm(*, booking: Booking, now: datetime) -> Booking:
             current.status = BookingStatus.CONFIRMED
             current.hold_expires_at = None
             current.save(update_fields=["status", "hold_expires_at", "updated_at"])
-            Allocation.objects.filter(booking=current).update(active=True)
+            Allocation.objects.filter(booking=current).update(active=True, hold_expires_at=None)
     except IntegrityError as error:
         if _is_exclusion_violation(error):
             raise SlotTaken from error
@@ -289,6 +291,7 @@ def booking_extend_hold(*, booking: Booking, now: datetime) -> Booking:
             raise HoldExpired
         current.hold_expires_at = now + _hold_length()
         current.save(update_fields=["hold_expires_at", "updated_at"])
+        Allocation.objects.filter(booking=current).update(hold_expires_at=current.hold_expires_at)
     return current
 
 

@@ -5,8 +5,9 @@ then computes without touching the database.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Q
@@ -16,10 +17,13 @@ from dermadesk.clinic.models import Location
 from dermadesk.clinic.queries import location_schedule
 from dermadesk.scheduling.engine import (
     BookingRules,
+    Preference,
     ResourceId,
     Role,
     Segment,
     ServiceShape,
+    Slot,
+    bookable_starts,
     free_intervals,
 )
 from dermadesk.scheduling.intervals import Interval, IntervalSet, intersect, normalize
@@ -218,3 +222,51 @@ def availability_inputs(
         load=dict(load),
         resources={resource_key(r.pk): r for r in candidates},
     )
+
+
+def available_slots(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    preferences: Sequence[Preference] = (),
+) -> list[Slot]:
+    """Every bookable start of ``service`` in ``[start, end)``, each with its resources."""
+    inputs = availability_inputs(service=service, location=location, start=start, end=end, now=now)
+    return bookable_starts(
+        inputs.shape,
+        inputs.free,
+        window=(start, end),
+        now=now,
+        zone=location.zone,
+        rules=inputs.rules,
+        preferences=preferences,
+        load=inputs.load,
+    )
+
+
+def nearest_alternatives(
+    *, service: Service, location: Location, around: datetime, now: datetime, count: int = 6
+) -> list[Slot]:
+    """Starts close to one that was taken: the same day first, nearest in time, then the days
+    around it, nearest first."""
+    zone = location.zone
+    day = around.astimezone(zone).date()
+    first = datetime.combine(day - timedelta(days=3), time(0), tzinfo=zone)
+    last = datetime.combine(day + timedelta(days=4), time(0), tzinfo=zone)
+    slots = [
+        slot
+        for slot in available_slots(
+            service=service, location=location, start=first, end=last, now=now
+        )
+        if slot.start != around
+    ]
+    slots.sort(
+        key=lambda slot: (
+            abs((slot.start.astimezone(zone).date() - day).days),
+            abs(slot.start - around),
+        )
+    )
+    return sorted(slots[:count], key=lambda slot: slot.start)

@@ -15,7 +15,7 @@ from dermadesk.scheduling.models import (
     Resource,
     Service,
 )
-from dermadesk.scheduling.queries import availability_inputs
+from dermadesk.scheduling.queries import availability_inputs, nearest_alternatives
 from dermadesk.scheduling.services import (
     NotBookable,
     NotChangeable,
@@ -271,3 +271,19 @@ def test_availability_reads_a_fixed_number_of_queries(
             service=service, location=clinic, start=NOW, end=NOW + timedelta(days=31), now=NOW
         )
     assert set(inputs.free) == set(inputs.resources)
+
+
+def test_alternatives_to_a_taken_time_start_with_the_same_day_nearest_first(
+    clinic: Location,
+) -> None:
+    start = local(clinic, 26, 12)
+    booking_create(service=prp(), location=clinic, start=start, now=NOW, channel=WEB)
+    alternatives = nearest_alternatives(
+        service=prp(), location=clinic, around=start, now=NOW, count=4
+    )
+    assert [slot.start for slot in alternatives] == [
+        local(clinic, 26, 11, 30),
+        local(clinic, 26, 11, 45),  # its spin ends as the 12:00 visit's spin begins
+        local(clinic, 26, 12, 15),
+        local(clinic, 26, 12, 30),
+    ]

@@ -209,6 +209,9 @@ class Booking(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     hold_expires_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Grows with each change: calendar apps use it to update the event."
+    )
     channel = models.CharField(max_length=8, choices=BookingChannel.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True

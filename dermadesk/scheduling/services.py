@@ -305,7 +305,8 @@ def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
             raise NotChangeable("This booking can no longer be cancelled.")
         current.status = BookingStatus.CANCELLED
         current.hold_expires_at = None
-        current.save(update_fields=["status", "hold_expires_at", "updated_at"])
+        current.sequence += 1
+        current.save(update_fields=["status", "hold_expires_at", "sequence", "updated_at"])
         Allocation.objects.filter(booking=current).update(active=False)
     return current
 
@@ -347,7 +348,8 @@ def booking_reschedule(
             _move_allocations(current, placed, roles)
             current.starts_at = start
             current.ends_at = max(item.end for item in placed)
-            current.save(update_fields=["starts_at", "ends_at", "updated_at"])
+            current.sequence += 1
+            current.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
     except IntegrityError as error:
         if _is_exclusion_violation(error):
             raise SlotTaken from error

@@ -287,3 +287,13 @@ def test_alternatives_to_a_taken_time_start_with_the_same_day_nearest_first(
         local(clinic, 26, 12, 15),
         local(clinic, 26, 12, 30),
     ]
+
+
+def test_each_change_raises_the_calendar_sequence(clinic: Location) -> None:
+    booking = booking_create(
+        service=prp(), location=clinic, start=local(clinic, 26, 8), now=NOW, channel=WEB
+    )
+    assert booking.sequence == 0
+    moved = booking_reschedule(booking=booking, start=local(clinic, 26, 13), now=NOW)
+    assert moved.sequence == 1
+    assert booking_cancel(booking=moved, now=NOW).sequence == 2

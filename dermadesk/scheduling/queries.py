@@ -232,9 +232,20 @@ def available_slots(
     end: datetime,
     now: datetime,
     preferences: Sequence[Preference] = (),
+    ignoring_booking: int | None = None,
 ) -> list[Slot]:
-    """Every bookable start of ``service`` in ``[start, end)``, each with its resources."""
-    inputs = availability_inputs(service=service, location=location, start=start, end=end, now=now)
+    """Every bookable start of ``service`` in ``[start, end)``, each with its resources.
+
+    ``ignoring_booking``: when a booking is being moved, its own time counts as free.
+    """
+    inputs = availability_inputs(
+        service=service,
+        location=location,
+        start=start,
+        end=end,
+        now=now,
+        ignoring_booking=ignoring_booking,
+    )
     return bookable_starts(
         inputs.shape,
         inputs.free,
@@ -248,7 +259,13 @@ def available_slots(
 
 
 def nearest_alternatives(
-    *, service: Service, location: Location, around: datetime, now: datetime, count: int = 6
+    *,
+    service: Service,
+    location: Location,
+    around: datetime,
+    now: datetime,
+    count: int = 6,
+    ignoring_booking: int | None = None,
 ) -> list[Slot]:
     """Starts close to one that was taken: the same day first, nearest in time, then the days
     around it, nearest first."""
@@ -259,7 +276,12 @@ def nearest_alternatives(
     slots = [
         slot
         for slot in available_slots(
-            service=service, location=location, start=first, end=last, now=now
+            service=service,
+            location=location,
+            start=first,
+            end=last,
+            now=now,
+            ignoring_booking=ignoring_booking,
         )
         if slot.start != around
     ]

@@ -149,6 +149,8 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # Booking: how long a chosen time is held while the patient fills in the form.
 BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
+# Online changes and cancellations close this long before a visit; later, patients call.
+BOOKING_CHANGE_NOTICE_HOURS = env_int("BOOKING_CHANGE_NOTICE_HOURS", 24)
 
 # Background tasks: Django's tasks framework, stored in the database, run by `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

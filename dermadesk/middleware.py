@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -24,8 +25,8 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
+        if settings.DEBUG or not isinstance(exception, OperationalError | InterfaceError):
+            return None  # In development, Django's own error page shows the cause.
         # The class name only: database errors can quote the data of the failed query.
         logger.error("Database unavailable (%s)", type(exception).__name__)
         response = HttpResponse(render_to_string("503.html"), status=503)

@@ -32,6 +32,8 @@ class LocationHours:
     is_open: bool
     zone_label: str
     """The clinic's zone as people read it now, e.g. "CST"."""
+    changes_at: datetime | None
+    """When "open now" / "closed now" next flips."""
     upcoming: list[UpcomingChange]
     weekly: dict[int, tuple[Span, ...]]
 
@@ -66,6 +68,7 @@ def location_hours(location: Location, now: datetime) -> LocationHours:
         status=describe_status(status, now, location.zone),
         is_open=status.is_open,
         zone_label=now.astimezone(location.zone).strftime("%Z"),
+        changes_at=status.changes_at,
         upcoming=sorted(upcoming, key=lambda change: change.first_day),
         weekly={day: tuple(spans) for day, spans in schedule.weekly.items()},
     )

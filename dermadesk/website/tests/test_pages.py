@@ -1,9 +1,11 @@
 import json
 import re
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -63,6 +65,7 @@ def test_office_hours_are_rendered_from_the_data(client: Client) -> None:
     assert "Open 8am–7pm daily (Monday–Sunday)" in response.text
     location = Location.objects.get()
     location.office_hours.filter(weekday=6).delete()
+    cache.clear()  # Hours edits show once the page's short cache time has passed.
     response = client.get("/office-information/")
     assert "Monday–Saturday: 8am–7pm" in response.text
     assert "Sunday: Closed" in response.text
@@ -174,3 +177,34 @@ def test_pages_forbid_inline_script_and_third_party_origins(client: Client) -> N
 
 def test_post_to_a_page_is_refused_politely(client: Client) -> None:
     assert client.post("/micro-needling/").status_code == 405
+
+
+def test_a_public_page_is_served_from_cache_with_one_query(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    client.get("/micro-needling/")
+    with django_assert_num_queries(1):  # only the page row, to see whether it was edited
+        response = client.get("/micro-needling/")
+    assert "Micro-Needling" in response.text
+    assert "Cookie" in response["Vary"]
+
+
+def test_an_edited_page_shows_at_once_despite_the_cache(client: Client) -> None:
+    client.get("/resources/")
+    page = Page.objects.get(slug="resources")
+    page.title = "Helpful links"
+    page.save()
+    assert "<h1>Helpful links</h1>" in client.get("/resources/").text
+
+
+def test_display_options_get_their_own_cached_copy(client: Client) -> None:
+    client.get("/resources/")
+    client.cookies["a11y"] = "contrast"
+    assert 'class="a11y-contrast"' in client.get("/resources/").text
+
+
+@time_machine.travel(datetime(2026, 7, 1, 23, 59, 30, tzinfo=UTC), tick=False)  # 6:59:30pm CDT
+def test_open_now_is_never_cached_past_closing_time(client: Client) -> None:
+    assert "Open now" in client.get("/office-information/").text
+    with time_machine.travel(datetime(2026, 7, 2, 0, 0, 30, tzinfo=UTC), tick=False):
+        assert "Closed now" in client.get("/office-information/").text

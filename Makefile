@@ -68,8 +68,11 @@ lighthouse: $(VENV)/.installed node_modules/.installed system
 
 # Speed, measured (never asserted in tests): see docs/performance.md for the figures.
 bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/engine.py
 	$(PY) bench/availability.py
+	$(PY) bench/public_load.py
 
 lock:
 	rm -rf /tmp/dermadesk-lock && "$$(scripts/find-python)" -m venv /tmp/dermadesk-lock

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dermadesk.clinic",
     "dermadesk.scheduling",
+    "dermadesk.patients",
     "dermadesk.website",
 ]
 
@@ -152,6 +153,10 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
 # Online changes and cancellations close this long before a visit; later, patients call.
 BOOKING_CHANGE_NOTICE_HOURS = env_int("BOOKING_CHANGE_NOTICE_HOURS", 24)
+
+# Patients and screening.
+# The country a phone number without a country code belongs to (two letters, e.g. US, GB).
+PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US").upper()
 
 # Background tasks: Django's tasks framework, stored in the database, run by `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

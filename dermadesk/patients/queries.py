@@ -1,0 +1,111 @@
+"""Selectors: find patients and read their consent status in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Value
+from django.db.models.functions import Lower
+
+from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient
+from dermadesk.scheduling.models import Service
+
+
+def find_patient(*, email: str, date_of_birth: date) -> Patient | None:
+    """The patient with this email, in any case, and date of birth.
+
+    Both sides are lower-cased by the database, exactly as the unique constraint does, so
+    what this finds and what the constraint refuses are the same on SQLite and PostgreSQL.
+    """
+    return (
+        Patient.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=Lower(Value(email.strip())), date_of_birth=date_of_birth)
+        .first()
+    )
+
+
+def current_consent_documents(*, now: datetime) -> dict[str, ConsentDocument]:
+    """The current version of each kind of consent: the highest version published by ``now``."""
+    current: dict[str, ConsentDocument] = {}
+    published = ConsentDocument.objects.filter(published_at__lte=now).order_by("kind", "-version")
+    for document in published.prefetch_related("services"):
+        current.setdefault(document.kind, document)
+    return current
+
+
+@dataclass(frozen=True)
+class ConsentItem:
+    document: ConsentDocument
+    """The current version."""
+    signature: ConsentSignature | None
+    """The patient's latest signature of this version."""
+    earlier_signature: ConsentSignature | None
+    """The patient's latest signature of an earlier version of the same kind, if any."""
+
+    @property
+    def required(self) -> bool:
+        return self.document.required
+
+    @property
+    def signed(self) -> bool:
+        return self.signature is not None
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    items: tuple[ConsentItem, ...]
+
+    @property
+    def signed(self) -> tuple[ConsentItem, ...]:
+        return tuple(item for item in self.items if item.signed)
+
+    @property
+    def pending(self) -> tuple[ConsentItem, ...]:
+        """Required and not yet signed in their current version: "consent pending"."""
+        return tuple(item for item in self.items if item.required and not item.signed)
+
+    @property
+    def optional(self) -> tuple[ConsentItem, ...]:
+        """Optional and not signed (photo consent)."""
+        return tuple(item for item in self.items if not item.required and not item.signed)
+
+    @property
+    def complete(self) -> bool:
+        return not self.pending
+
+
+def consent_status(*, patient: Patient, service: Service, now: datetime) -> ConsentStatus:
+    """The current consent documents for ``service``, each signed by ``patient`` or not.
+
+    Micro-Needling needs the micro-needling consent, Micro-Needling with PRP the PRP one;
+    photo consent is offered with both and optional. Which document goes with which
+    treatment is data (``ConsentDocument.services`` and ``required``). Three queries.
+    """
+    documents = [
+        document
+        for document in current_consent_documents(now=now).values()
+        if service in document.services.all()
+    ]
+    signatures = ConsentSignature.objects.filter(
+        patient=patient,
+        document__kind__in=[document.kind for document in documents],
+        signed_at__lte=now,
+    ).select_related("document")
+    latest: dict[int, ConsentSignature] = {}
+    earlier: dict[str, ConsentSignature] = {}
+    current = {document.kind: document for document in documents}
+    for signature in signatures.order_by("-signed_at", "-pk"):
+        kind = signature.document.kind
+        if signature.document_id == current[kind].pk:
+            latest.setdefault(signature.document_id, signature)
+        elif signature.document.version < current[kind].version:
+            earlier.setdefault(kind, signature)
+    return ConsentStatus(
+        items=tuple(
+            ConsentItem(
+                document=document,
+                signature=latest.get(document.pk),
+                earlier_signature=earlier.get(document.kind),
+            )
+            for document in sorted(documents, key=lambda d: (not d.required, d.kind))
+        )
+    )

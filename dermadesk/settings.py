@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dermadesk.clinic",
     "dermadesk.scheduling",
     "dermadesk.patients",
+    "dermadesk.screening",
     "dermadesk.website",
 ]
 
@@ -155,6 +156,9 @@ BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
 BOOKING_CHANGE_NOTICE_HOURS = env_int("BOOKING_CHANGE_NOTICE_HOURS", 24)
 
 # Patients and screening.
+# How long screening answers stay valid: the treatment date must fall within this many days
+# of the day they were given.
+SCREENING_VALID_DAYS = env_int("SCREENING_VALID_DAYS", 90)
 # The country a phone number without a country code belongs to (two letters, e.g. US, GB).
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US").upper()
 

@@ -8,10 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from dermadesk.clinic.demo import create_demo_location
 from dermadesk.clinic.models import Location
+from dermadesk.patients.demo import create_demo_consents
 from dermadesk.scheduling.demo import create_demo_scheduling
+from dermadesk.screening.demo import create_demo_questionnaire
 from dermadesk.website.content import load_pages
 from dermadesk.website.models import Page
 
@@ -32,5 +35,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = create_demo_location() + create_demo_pages()
             created += create_demo_scheduling(Location.objects.get(slug="springfield"))
+            created += create_demo_questionnaire() + create_demo_consents(now=timezone.now())
         if options["verbosity"] > 0:
             self.stdout.write(f"Demo clinic ready ({created} new rows).")

@@ -1,6 +1,7 @@
 """The questionnaire in the admin (a change makes a new version) and who sees answers."""
 
 import json
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Permission, User
 from django.test import Client
@@ -15,6 +16,9 @@ from dermadesk.screening.models import (
 )
 from dermadesk.screening.services import screening_submit
 from dermadesk.screening.tests.conftest import NOW, TREATMENT, no_to_everything
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 
 def staff(username: str, *codenames: str) -> User:
@@ -204,13 +208,9 @@ def test_a_clinician_with_the_permission_sees_the_answers(
     assert "Consultation needed first" in patient_page.text
 
 
-def test_a_clinician_records_a_review_through_the_admin(
-    questionnaire: Questionnaire, patient: Patient, client: Client
-) -> None:
-    response = answered(questionnaire, patient, eczema="yes")
-    user = staff("clinician", "view_screeningresponse", "add_screeningoverride")
-    client.force_login(user)
-    page = client.post(
+def post_review(client: Client, response: ScreeningResponse, reason: str) -> "TestResponse":
+    """The response's admin page posted with a review: "suitable", for ``reason``."""
+    return client.post(
         f"/admin/screening/screeningresponse/{response.pk}/change/",
         {
             "overrides-TOTAL_FORMS": 1,
@@ -219,9 +219,18 @@ def test_a_clinician_records_a_review_through_the_admin(
             "overrides-MAX_NUM_FORMS": 1000,
             "overrides-0-response": response.pk,
             "overrides-0-outcome": ScreeningOutcome.SUITABLE,
-            "overrides-0-reason": "Seen in clinic: no eczema for ten years.",
+            "overrides-0-reason": reason,
         },
     )
+
+
+def test_a_clinician_records_a_review_through_the_admin(
+    questionnaire: Questionnaire, patient: Patient, client: Client
+) -> None:
+    response = answered(questionnaire, patient, eczema="yes")
+    user = staff("clinician", "view_screeningresponse", "add_screeningoverride")
+    client.force_login(user)
+    page = post_review(client, response, "Seen in clinic: no eczema for ten years.")
     assert page.status_code == 302
     override = ScreeningOverride.objects.get()
     assert (override.user, override.outcome) == (user, ScreeningOutcome.SUITABLE)
@@ -233,18 +242,7 @@ def test_a_review_without_a_reason_is_refused_in_the_admin(
 ) -> None:
     response = answered(questionnaire, patient, eczema="yes")
     client.force_login(staff("clinician", "view_screeningresponse", "add_screeningoverride"))
-    page = client.post(
-        f"/admin/screening/screeningresponse/{response.pk}/change/",
-        {
-            "overrides-TOTAL_FORMS": 1,
-            "overrides-INITIAL_FORMS": 0,
-            "overrides-MIN_NUM_FORMS": 0,
-            "overrides-MAX_NUM_FORMS": 1000,
-            "overrides-0-response": response.pk,
-            "overrides-0-outcome": ScreeningOutcome.SUITABLE,
-            "overrides-0-reason": "",
-        },
-    )
+    page = post_review(client, response, "")
     assert page.status_code == 200
     assert "This field is required." in page.text
     assert not ScreeningOverride.objects.exists()

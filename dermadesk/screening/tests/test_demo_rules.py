@@ -11,7 +11,7 @@ import pytest
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Service
 from dermadesk.screening.demo import RULES
-from dermadesk.screening.models import Questionnaire, ScreeningOutcome
+from dermadesk.screening.models import Questionnaire, ScreeningOutcome, ScreeningResponse
 from dermadesk.screening.queries import questions_for
 from dermadesk.screening.services import screening_submit
 from dermadesk.screening.tests.conftest import NOW, TREATMENT, no_to_everything
@@ -214,6 +214,24 @@ CASES: dict[str, tuple[dict[str, object], str, ScreeningOutcome, str]] = {
 }
 
 
+def submit(
+    questionnaire: Questionnaire,
+    patient: Patient,
+    slug: str,
+    changes: dict[str, object],
+    treatment_date: date = TREATMENT,
+) -> ScreeningResponse:
+    """Answers "no" to everything but ``changes``, for ``slug`` on ``treatment_date``."""
+    return screening_submit(
+        patient=patient,
+        questionnaire=questionnaire,
+        answers=no_to_everything(questionnaire, service_slug=slug) | changes,
+        service=Service.objects.get(slug=slug),
+        treatment_date=treatment_date,
+        now=NOW,
+    )
+
+
 def test_every_demo_rule_has_a_case() -> None:
     assert sorted(CASES) == sorted(spec["key"] for spec in RULES)
 
@@ -226,41 +244,20 @@ def test_demo_rule_outcome_and_reason(
     if rule == "under_18":
         patient.date_of_birth = date(2008, 12, 11)  # 18 the day after the treatment
         patient.save()
-    response = screening_submit(
-        patient=patient,
-        questionnaire=questionnaire,
-        answers=no_to_everything(questionnaire, service_slug=slug) | changes,
-        service=Service.objects.get(slug=slug),
-        treatment_date=TREATMENT,
-        now=NOW,
-    )
+    response = submit(questionnaire, patient, slug, changes)
     assert (response.outcome, response.reasons) == (outcome, [reason])
 
 
 def test_no_to_everything_is_suitable(questionnaire: Questionnaire, patient: Patient) -> None:
     for slug in (MN, PRP):
-        response = screening_submit(
-            patient=patient,
-            questionnaire=questionnaire,
-            answers=no_to_everything(questionnaire, service_slug=slug),
-            service=Service.objects.get(slug=slug),
-            treatment_date=TREATMENT,
-            now=NOW,
-        )
+        response = submit(questionnaire, patient, slug, {})
         assert (response.outcome, response.reasons) == (ScreeningOutcome.SUITABLE, [])
 
 
 def test_cold_sores_leave_a_note_about_antiviral_prophylaxis_for_the_clinician(
     questionnaire: Questionnaire, patient: Patient
 ) -> None:
-    response = screening_submit(
-        patient=patient,
-        questionnaire=questionnaire,
-        answers=no_to_everything(questionnaire, service_slug=MN) | {"cold_sores": "yes"},
-        service=Service.objects.get(slug=MN),
-        treatment_date=TREATMENT,
-        now=NOW,
-    )
+    response = submit(questionnaire, patient, MN, {"cold_sores": "yes"})
     assert response.clinician_notes == [
         "History of cold sores (HSV): consider antiviral prophylaxis before treatment, "
         "especially around the mouth."
@@ -271,14 +268,8 @@ def test_isotretinoin_is_judged_against_the_treatment_date_not_today(
     questionnaire: Questionnaire, patient: Patient
 ) -> None:
     # Less than 6 months before today, but more than 6 months before a visit in February.
-    response = screening_submit(
-        patient=patient,
-        questionnaire=questionnaire,
-        answers=no_to_everything(questionnaire, service_slug=MN)
-        | {"isotretinoin_last_dose": "2026-07-01"},
-        service=Service.objects.get(slug=MN),
-        treatment_date=date(2027, 2, 1),
-        now=NOW,
+    response = submit(
+        questionnaire, patient, MN, {"isotretinoin_last_dose": "2026-07-01"}, date(2027, 2, 1)
     )
     assert response.outcome == ScreeningOutcome.SUITABLE
 
@@ -287,14 +278,7 @@ def test_the_earliest_good_date_is_stored_for_a_wait(
     questionnaire: Questionnaire, patient: Patient
 ) -> None:
     changes, slug, _, _ = CASES["isotretinoin"]
-    response = screening_submit(
-        patient=patient,
-        questionnaire=questionnaire,
-        answers=no_to_everything(questionnaire, service_slug=slug) | changes,
-        service=Service.objects.get(slug=slug),
-        treatment_date=TREATMENT,
-        now=NOW,
-    )
+    response = submit(questionnaire, patient, slug, changes)
     assert response.earliest_ok_date == date(2027, 1, 1)
 
 
@@ -302,14 +286,7 @@ def test_the_earliest_good_date_is_stored_for_a_wait(
 def test_every_skin_type_is_suitable(
     skin_type: str, questionnaire: Questionnaire, patient: Patient
 ) -> None:
-    response = screening_submit(
-        patient=patient,
-        questionnaire=questionnaire,
-        answers=no_to_everything(questionnaire, service_slug=MN) | {"skin_type": skin_type},
-        service=Service.objects.get(slug=MN),
-        treatment_date=TREATMENT,
-        now=NOW,
-    )
+    response = submit(questionnaire, patient, MN, {"skin_type": skin_type})
     assert response.outcome == ScreeningOutcome.SUITABLE
 
 

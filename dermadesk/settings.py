@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dermadesk.patients",
     "dermadesk.screening",
     "dermadesk.website",
+    "dermadesk.notifications",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,24 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinic@dermadesk.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Notifications (dermadesk/notifications): the outbox.
+# Text messages go through this SmsBackend: printed in development, none set up otherwise.
+SMS_BACKEND = env_str(
+    "SMS_BACKEND",
+    "dermadesk.notifications.sms.ConsoleSmsBackend"
+    if DEBUG
+    else "dermadesk.notifications.sms.DisabledSmsBackend",
+)
+# A message that could not go out is tried again after 30 s, then 1, 2, 4... minutes, at most
+# an hour apart, until it has had this many attempts; then it is marked failed for staff.
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 12)
+# A message still "sending" after this long lost its worker; the sweep sends it again.
+NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", 600)
+# Wiring, not configuration: whose first row signs the admin's previews and test messages.
+NOTIFICATIONS_CLINIC_MODEL = "clinic.Location"
 
 # Security. HTTPS-only cookies and redirects unless DEBUG; turn the redirect off only behind
 # a proxy that already redirects, or for a local production-like run.

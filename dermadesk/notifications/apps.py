@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "dermadesk.notifications"
+    verbose_name = "Notifications: outbox and message templates"

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dermadesk.screening",
     "dermadesk.website",
     "dermadesk.notifications",
+    "dermadesk.contact",
 ]
 
 MIDDLEWARE = [
@@ -190,7 +191,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clinic@dermadesk.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Notifications (dermadesk/notifications): the outbox.
+# Notifications (dermadesk/notifications: the outbox) and the contact form (dermadesk/contact).
 # Text messages go through this SmsBackend: printed in development, none set up otherwise.
 SMS_BACKEND = env_str(
     "SMS_BACKEND",
@@ -207,6 +208,14 @@ NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 12)
 NOTIFICATIONS_SENDING_TIMEOUT_SECONDS = env_int("NOTIFICATIONS_SENDING_TIMEOUT_SECONDS", 600)
 # Wiring, not configuration: whose first row signs the admin's previews and test messages.
 NOTIFICATIONS_CLINIC_MODEL = "clinic.Location"
+# Who hears of a new contact message (empty: the clinic location's own email address).
+CONTACT_STAFF_EMAILS = env_list("CONTACT_STAFF_EMAILS", [])
+# At most this many contact messages per sender address and per email address in the window.
+CONTACT_LIMIT_PER_IP = env_int("CONTACT_LIMIT_PER_IP", 5)
+CONTACT_LIMIT_PER_EMAIL = env_int("CONTACT_LIMIT_PER_EMAIL", 3)
+CONTACT_LIMIT_WINDOW_MINUTES = env_int("CONTACT_LIMIT_WINDOW_MINUTES", 60)
+# Where the sender's IP address is read (behind a proxy, e.g. HTTP_X_REAL_IP).
+CONTACT_CLIENT_IP_HEADER = env_str("CONTACT_CLIENT_IP_HEADER", "REMOTE_ADDR")
 
 # Security. HTTPS-only cookies and redirects unless DEBUG; turn the redirect off only behind
 # a proxy that already redirects, or for a local production-like run.

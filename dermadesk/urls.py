@@ -13,5 +13,6 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("favicon.ico", favicon),
+    path("contact/", include("dermadesk.contact.urls")),
     path("", include("dermadesk.website.urls")),
 ]

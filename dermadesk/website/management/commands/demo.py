@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dermadesk.clinic.demo import create_demo_location
 from dermadesk.clinic.models import Location
+from dermadesk.notifications.demo import create_default_templates
 from dermadesk.patients.demo import create_demo_consents
 from dermadesk.scheduling.demo import create_demo_scheduling
 from dermadesk.screening.demo import create_demo_questionnaire
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = create_demo_location() + create_demo_pages()
             created += create_demo_scheduling(Location.objects.get(slug="springfield"))
+            created += create_default_templates()
             created += create_demo_questionnaire() + create_demo_consents(now=timezone.now())
         if options["verbosity"] > 0:
             self.stdout.write(f"Demo clinic ready ({created} new rows).")

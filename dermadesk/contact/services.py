@@ -65,24 +65,19 @@ def _lock_sender(*keys: str) -> None:
 
 
 def _check_rate(*, ip_hash: str, email: str, now: datetime) -> None:
-    since = now - _window()
+    window = _window()
+    senders = [
+        (ContactMessage.objects.filter(ip_hash=ip_hash), settings.CONTACT_LIMIT_PER_IP),
+        (ContactMessage.objects.filter(email__iexact=email), settings.CONTACT_LIMIT_PER_EMAIL),
+    ]
     waits = [
         limits.wait_before_next(
-            ContactMessage.objects.filter(ip_hash=ip_hash, created_at__gt=since).values_list(
-                "created_at", flat=True
-            ),
+            recent.filter(created_at__gt=now - window).values_list("created_at", flat=True),
             now=now,
-            limit=settings.CONTACT_LIMIT_PER_IP,
-            window=_window(),
-        ),
-        limits.wait_before_next(
-            ContactMessage.objects.filter(email__iexact=email, created_at__gt=since).values_list(
-                "created_at", flat=True
-            ),
-            now=now,
-            limit=settings.CONTACT_LIMIT_PER_EMAIL,
-            window=_window(),
-        ),
+            limit=limit,
+            window=window,
+        )
+        for recent, limit in senders
     ]
     longest = max((wait for wait in waits if wait is not None), default=None)
     if longest is not None:

@@ -254,3 +254,17 @@ def test_workers_racing_for_one_message_send_it_once(
         thread.join()
     assert outcomes == Counter({Outcome.SENT: 1, Outcome.SKIPPED: racers - 1})
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_calendar_file_goes_out_attached(
+    clinic: Clinic, mailoutbox: list[mail.EmailMessage]
+) -> None:
+    ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    message = queue(
+        clinic, attachments=[{"filename": "visit.ics", "content": ics, "mimetype": "text/calendar"}]
+    )
+    message_deliver(message_id=message.pk, now=NOW)
+    assert [(a.filename, a.mimetype) for a in mailoutbox[0].attachments] == [
+        ("visit.ics", "text/calendar")
+    ]

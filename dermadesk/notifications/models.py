@@ -6,6 +6,7 @@ in a background task or the periodic sweep (see ``delivery.py``).
 """
 
 import hashlib
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -118,7 +119,8 @@ class OutboundMessage(models.Model):
     def message_id(self) -> str:
         """The email Message-ID: derived from the idempotency key, the same on every attempt."""
         digest = hashlib.sha256(self.idempotency_key.encode()).hexdigest()[:40]
-        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "dermadesk.invalid"
+        address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]  # "Clinic <a@b>" or "a@b"
+        domain = address.rpartition("@")[2] or "dermadesk.invalid"
         return f"<{digest}@{domain}>"
 
 

@@ -268,3 +268,11 @@ def test_a_calendar_file_goes_out_attached(
     assert [(a.filename, a.mimetype) for a in mailoutbox[0].attachments] == [
         ("visit.ics", "text/calendar")
     ]
+
+
+@pytest.mark.django_db
+def test_the_message_id_takes_the_senders_domain_even_with_a_display_name(
+    clinic: Clinic, settings: Settings
+) -> None:
+    settings.DEFAULT_FROM_EMAIL = "Dermadesk Skin Clinic <clinic@clinic.example>"
+    assert queue(clinic).message_id.endswith("@clinic.example>")

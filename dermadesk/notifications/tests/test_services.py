@@ -2,6 +2,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
@@ -78,7 +79,7 @@ def test_a_reminder_is_a_row_with_a_due_time_and_a_deferred_task(
     clinic: Clinic, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
     due = NOW + timedelta(days=1)
-    with django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         message = enqueue(
             clinic,
             template="booking-reminder-24h",
@@ -146,7 +147,7 @@ def test_a_waiting_reminder_can_be_moved(
 ) -> None:
     enqueue(clinic, idempotency_key="booking:1:0:reminder-24h", due_at=NOW + timedelta(days=1))
     later = NOW + timedelta(days=2)
-    with django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         assert message_reschedule(idempotency_key="booking:1:0:reminder-24h", due_at=later, now=NOW)
     assert OutboundMessage.objects.get().due_at == later
     assert DBTaskResult.objects.get().run_after == later

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dermadesk.scheduling",
     "dermadesk.patients",
     "dermadesk.screening",
+    "dermadesk.booking",
     "dermadesk.website",
     "dermadesk.notifications",
     "dermadesk.contact",

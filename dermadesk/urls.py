@@ -13,6 +13,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("favicon.ico", favicon),
+    path("book/", include("dermadesk.booking.urls")),
     path("contact/", include("dermadesk.contact.urls")),
     path("", include("dermadesk.website.urls")),
 ]

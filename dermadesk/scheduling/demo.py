@@ -132,6 +132,7 @@ def create_demo_scheduling(location: Location) -> int:
                 "description": spec["description"],
                 "price_display": spec["price_display"],
                 "display_order": order * 10,
+                "requires_screening": spec["slug"] != "consultation",
             },
         )
         if not was_created:

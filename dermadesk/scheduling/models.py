@@ -115,6 +115,10 @@ class Service(models.Model):
     horizon_days = models.PositiveSmallIntegerField(
         default=90, help_text="How far ahead it can be booked."
     )
+    requires_screening = models.BooleanField(
+        default=True,
+        help_text="Ask the candidacy questions before booking (not needed for a consultation).",
+    )
     display_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
@@ -205,6 +209,15 @@ class Booking(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="bookings")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
+    # Named by string: patients build on scheduling, not the other way round.
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        help_text="Empty while a time is only held and the patient has not given their details.",
+    )
     status = models.CharField(max_length=12, choices=BookingStatus.choices)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

@@ -250,8 +250,11 @@ def _move_allocations(
     _write_allocations(booking, placed, roles)
 
 
-def booking_confirm(*, booking: Booking, now: datetime) -> Booking:
-    """Turn a hold into a booking. A hold that ran out is renewed if the time is still free."""
+def booking_confirm(*, booking: Booking, now: datetime, patient_id: int | None = None) -> Booking:
+    """Turn a hold into a booking, for ``patient_id`` when given.
+
+    A hold that ran out is renewed if the time is still free; otherwise ``SlotTaken``.
+    """
     try:
         with transaction.atomic(durable=True):
             current = _locked(booking)
@@ -272,7 +275,9 @@ def booking_confirm(*, booking: Booking, now: datetime) -> Booking:
                 _move_allocations(current, placed, roles)
             current.status = BookingStatus.CONFIRMED
             current.hold_expires_at = None
-            current.save(update_fields=["status", "hold_expires_at", "updated_at"])
+            if patient_id is not None:
+                current.patient_id = patient_id
+            current.save(update_fields=["status", "hold_expires_at", "patient", "updated_at"])
             Allocation.objects.filter(booking=current).update(active=True, hold_expires_at=None)
     except IntegrityError as error:
         if _is_exclusion_violation(error):

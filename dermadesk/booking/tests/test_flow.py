@@ -1,0 +1,138 @@
+"""The whole booking path through the pages, as a patient without JavaScript takes it."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from dermadesk.clinic.models import Location
+from dermadesk.patients.models import ConsentSignature, Patient
+from dermadesk.scheduling.models import Booking, BookingStatus, Service
+from dermadesk.screening.models import AnswerType, ScreeningResponse
+from dermadesk.screening.queries import current_questionnaire, questions_for
+
+NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
+DETAILS = {
+    "given_name": "Ada",
+    "family_name": "Lovelace",
+    "email": "ada@example.com",
+    "phone": "(217) 555-0199",
+    "date_of_birth": "1990-04-21",
+}
+
+
+@pytest.fixture(autouse=True)
+def frozen_clinic(db: None) -> Iterator[Location]:
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", verbosity=0)
+        yield Location.objects.get(slug="springfield")
+
+
+def harmless_answers(service: Service, **overrides: str) -> dict[str, str]:
+    """'No' to every yes/no question, the first choice of each list, dates left empty."""
+    questionnaire = current_questionnaire()
+    assert questionnaire is not None
+    answers = {}
+    for question in questions_for(questionnaire=questionnaire, service=service):
+        if question.answer_type == AnswerType.YES_NO:
+            answers[question.key] = "no"
+        elif question.answer_type == AnswerType.CHOICE:
+            answers[question.key] = question.choice_pairs[0][0]
+        elif question.answer_type == AnswerType.NUMBER:
+            answers[question.key] = "0"
+    answers.update(overrides)
+    return answers
+
+
+def hold_and_give_details(client: Client, location: Location, slug: str, hour: int) -> None:
+    start = datetime(2026, 11, 27, hour, tzinfo=location.zone)
+    client.post(f"/book/{slug}/hold/", {"start": start.isoformat()})
+    response = client.post("/book/details/", DETAILS)
+    assert response.status_code == 302, response.content
+
+
+def test_a_patient_books_micro_needling_from_start_to_finish(
+    client: Client, frozen_clinic: Location
+) -> None:
+    service = Service.objects.get(slug="micro-needling")
+    hold_and_give_details(client, frozen_clinic, service.slug, 10)
+    page = client.get("/book/screening/")
+    assert "A few health questions" in page.text
+    response = client.post("/book/screening/", harmless_answers(service))
+    assert response["Location"] == "/book/consent/"
+    page = client.get("/book/consent/")
+    assert "Our visit policies" in page.text
+    response = client.post("/book/consent/", {"typed_name": "Ada Lovelace", "policies": "on"})
+    assert response["Location"] == "/book/confirm/"
+    response = client.post("/book/confirm/", follow=True)
+    assert "You are booked" in response.text
+    assert "Friday 27 November 2026, 10:00 a.m." in response.text
+    booking = Booking.objects.get(status=BookingStatus.CONFIRMED)
+    patient = Patient.objects.get()
+    assert booking.patient == patient
+    assert ConsentSignature.objects.filter(patient=patient, booking=booking).exists()
+    assert ScreeningResponse.objects.filter(patient=patient).count() == 1
+
+
+def test_a_condition_needing_a_consultation_offers_one_and_frees_the_time(
+    client: Client, frozen_clinic: Location
+) -> None:
+    service = Service.objects.get(slug="micro-needling")
+    hold_and_give_details(client, frozen_clinic, service.slug, 10)
+    answers = harmless_answers(service, pregnant="yes")
+    response = client.post("/book/screening/", answers)
+    assert response.status_code == 200
+    assert "Book a consultation instead" in response.text
+    assert Booking.objects.get().status == BookingStatus.CANCELLED
+
+
+def test_a_valid_screening_is_not_asked_again(client: Client, frozen_clinic: Location) -> None:
+    service = Service.objects.get(slug="micro-needling")
+    hold_and_give_details(client, frozen_clinic, service.slug, 10)
+    client.post("/book/screening/", harmless_answers(service))
+    client.post("/book/consent/", {"typed_name": "Ada Lovelace", "policies": "on"})
+    client.post("/book/confirm/")
+    hold_and_give_details(client, frozen_clinic, service.slug, 15)
+    response = client.get("/book/screening/")
+    assert response["Location"] == "/book/consent/"
+
+
+def test_a_typed_name_that_is_not_the_patients_is_refused(
+    client: Client, frozen_clinic: Location
+) -> None:
+    service = Service.objects.get(slug="micro-needling")
+    hold_and_give_details(client, frozen_clinic, service.slug, 10)
+    client.post("/book/screening/", harmless_answers(service))
+    response = client.post("/book/consent/", {"typed_name": "Someone Else", "policies": "on"})
+    assert response.status_code == 400
+    assert 'href="#id_typed_name"' in response.text
+    assert not ConsentSignature.objects.exists()
+
+
+def test_unanswered_questions_are_listed_and_nothing_is_stored(
+    client: Client, frozen_clinic: Location
+) -> None:
+    hold_and_give_details(client, frozen_clinic, "micro-needling", 10)
+    response = client.post("/book/screening/", {})
+    assert response.status_code == 400
+    assert "Please check" in response.text
+    assert not ScreeningResponse.objects.exists()
+
+
+def test_a_consultation_needs_no_health_questions(client: Client, frozen_clinic: Location) -> None:
+    hold_and_give_details(client, frozen_clinic, "consultation", 10)
+    assert client.get("/book/screening/")["Location"] == "/book/consent/"
+
+
+def test_a_second_booking_finds_the_same_patient(client: Client, frozen_clinic: Location) -> None:
+    service = Service.objects.get(slug="micro-needling")
+    for hour in (10, 15):
+        hold_and_give_details(client, frozen_clinic, service.slug, hour)
+        client.post("/book/screening/", harmless_answers(service))
+        client.post("/book/consent/", {"typed_name": "Ada Lovelace", "policies": "on"})
+        client.post("/book/confirm/")
+    assert Patient.objects.count() == 1
+    assert Booking.objects.filter(status=BookingStatus.CONFIRMED).count() == 2

@@ -1,0 +1,125 @@
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from dermadesk.booking.tokens import manage_token
+from dermadesk.clinic.models import Location
+from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
+from dermadesk.scheduling.services import booking_create
+
+NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
+
+
+@pytest.fixture(autouse=True)
+def frozen_clinic(db: None) -> Iterator[Location]:
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", verbosity=0)
+        yield Location.objects.get(slug="springfield")
+
+
+def book(location: Location, day: int, hour: int, slug: str = "micro-needling") -> Booking:
+    return booking_create(
+        service=Service.objects.get(slug=slug),
+        location=location,
+        start=datetime(2026, 11, day, hour, tzinfo=location.zone),
+        now=NOW,
+        channel=BookingChannel.WEB,
+    )
+
+
+def link(booking: Booking, path: str = "") -> str:
+    return f"/book/manage/{manage_token(str(booking.public_id))}/{path}"
+
+
+def test_the_manage_link_shows_that_booking_in_clinic_time(
+    client: Client, frozen_clinic: Location
+) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    html = client.get(link(booking)).text
+    assert "Friday 27 November 2026, 10:00 a.m. (Springfield clinic time, CST)" in html
+    assert "Move to another time" in html
+
+
+@pytest.mark.parametrize("token", ["nonsense", "abc:def:ghi"])
+def test_a_broken_link_says_so_without_showing_anything(client: Client, token: str) -> None:
+    response = client.get(f"/book/manage/{token}/")
+    assert response.status_code == 404
+    assert "This link does not work any more" in response.text
+
+
+def test_cancelling_by_link_frees_the_time(client: Client, frozen_clinic: Location) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    assert "Cancel your visit?" in client.get(link(booking, "cancel/")).text
+    response = client.post(link(booking, "cancel/"), follow=True)
+    assert "Your visit is cancelled." in response.text
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert not booking.allocations.filter(active=True).exists()
+
+
+def test_moving_by_link_takes_the_new_time_and_frees_the_old(
+    client: Client, frozen_clinic: Location
+) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    new_start = datetime(2026, 11, 28, 9, tzinfo=frozen_clinic.zone)
+    page = client.get(link(booking, "move/2026-11-28/")).text
+    assert f'value="{new_start.isoformat()}"' in page
+    response = client.post(link(booking, "move/to/"), {"start": new_start.isoformat()}, follow=True)
+    assert "Your visit has moved." in response.text
+    booking.refresh_from_db()
+    assert booking.starts_at == new_start
+    assert booking.sequence == 1
+
+
+def test_the_visits_own_time_is_offered_when_moving(
+    client: Client, frozen_clinic: Location
+) -> None:
+    booking = book(frozen_clinic, 27, 10, slug="micro-needling-prp")
+    own = booking.starts_at.astimezone(frozen_clinic.zone)
+    assert f'value="{own.isoformat()}"' in client.get(link(booking, "move/2026-11-27/")).text
+
+
+def test_a_move_to_a_taken_time_keeps_the_old_one_and_offers_alternatives(
+    client: Client, frozen_clinic: Location
+) -> None:
+    booking = book(frozen_clinic, 27, 10, slug="micro-needling-prp")
+    other = book(frozen_clinic, 28, 10, slug="micro-needling-prp")
+    response = client.post(link(booking, "move/to/"), {"start": other.starts_at.isoformat()})
+    assert response.status_code == 409
+    assert "that time has just been taken" in response.text
+    booking.refresh_from_db()
+    assert booking.starts_at == datetime(2026, 11, 27, 10, tzinfo=frozen_clinic.zone)
+
+
+def test_within_the_notice_the_patient_is_asked_to_call(
+    client: Client, frozen_clinic: Location
+) -> None:
+    booking = book(frozen_clinic, 26, 10)  # tomorrow morning: less than 24 hours away
+    html = client.get(link(booking)).text
+    assert "can no longer be changed online" in html
+    assert "(217) 555-0142" in html
+    response = client.post(link(booking, "cancel/"))
+    assert response.status_code == 409
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+
+def test_a_link_for_one_booking_cannot_reach_another(
+    client: Client, frozen_clinic: Location
+) -> None:
+    mine = book(frozen_clinic, 27, 10)
+    token = manage_token(str(mine.public_id))
+    other_id = "00000000-0000-0000-0000-000000000000"
+    forged = other_id + token[len(str(mine.public_id)) :]
+    assert client.get(f"/book/manage/{forged}/").status_code == 404
+
+
+def test_an_expired_link_stops_working(client: Client, frozen_clinic: Location) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    url = link(booking)
+    with time_machine.travel(NOW + timedelta(days=401), tick=False):
+        assert client.get(url).status_code == 404

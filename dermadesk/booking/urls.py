@@ -1,0 +1,24 @@
+from django.urls import path
+
+from dermadesk.booking import views
+
+app_name = "booking"
+
+urlpatterns = [
+    path("", views.choose_treatment, name="start"),
+    path("details/", views.details, name="details"),
+    path("hold/extend/", views.extend_hold, name="extend"),
+    path("screening/", views.screening, name="screening"),
+    path("consent/", views.consent, name="consent"),
+    path("confirm/", views.confirm, name="confirm"),
+    path("done/<str:token>/", views.done, name="done"),
+    path("manage/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
+    path("manage/<str:token>/", views.manage, name="manage"),
+    path("manage/<str:token>/cancel/", views.manage_cancel, name="cancel"),
+    path("manage/<str:token>/move/", views.manage_move_day, name="move"),
+    path("manage/<str:token>/move/to/", views.manage_move, name="move-to"),
+    path("manage/<str:token>/move/<str:day>/", views.manage_move_time, name="move-time"),
+    path("<slug:service>/", views.choose_day, name="day"),
+    path("<slug:service>/hold/", views.hold_time, name="hold"),
+    path("<slug:service>/<str:day>/", views.choose_time, name="time"),
+]

@@ -1,0 +1,718 @@
+"""The patient's booking pages. Plain forms and redirects; JavaScript only enhances them.
+
+Every rule lives elsewhere: availability in scheduling, the change policy in
+``booking.policy``; these views parse the request, call one service, render.
+"""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dermadesk.booking import calendar
+from dermadesk.booking.draft import Draft
+from dermadesk.booking.emails import booking_ics
+from dermadesk.booking.forms import ConsentForm, DetailsForm, ScreeningForm
+from dermadesk.booking.policy import change_allowed_online, notice_in_words
+from dermadesk.booking.tokens import booking_id_from_token, manage_token
+from dermadesk.clinic.models import Location
+from dermadesk.patients.models import Patient
+from dermadesk.patients.queries import consent_status
+from dermadesk.patients.services import (
+    NameMismatch,
+    PatientError,
+    consent_sign,
+    patient_find_or_create,
+)
+from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
+from dermadesk.scheduling.queries import available_slots, nearest_alternatives, service_rules
+from dermadesk.scheduling.services import (
+    NotBookable,
+    SchedulingError,
+    SlotTaken,
+    booking_cancel,
+    booking_confirm,
+    booking_extend_hold,
+    booking_hold,
+    booking_reschedule,
+)
+from dermadesk.screening.models import ScreeningOutcome, ScreeningResponse
+from dermadesk.screening.queries import current_questionnaire, questions_for, valid_screening
+from dermadesk.screening.rules import InvalidAnswers
+from dermadesk.screening.services import ScreeningError, screening_submit
+
+# After the details: the screening questionnaire.
+NEXT_AFTER_DETAILS = "booking:screening"
+
+
+def problem(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    """A 4xx page that says plainly what went wrong and where to go next."""
+    return render(request, "booking/problem.html", {"message": message}, status=status)
+
+
+def _location(request: HttpRequest) -> Location:
+    slug = request.GET.get("location") or request.POST.get("location")
+    if slug:
+        return get_object_or_404(Location, slug=slug)
+    location = Location.objects.first()
+    if location is None:
+        raise Location.DoesNotExist("No clinic location is set up yet.")
+    return location
+
+
+def _service(slug: str) -> Service:
+    return get_object_or_404(Service, slug=slug, active=True, bookable_online=True)
+
+
+def _zone_context(location: Location, now: datetime) -> dict[str, Any]:
+    return {
+        "location": location,
+        "zone_label": now.astimezone(location.zone).strftime("%Z"),
+    }
+
+
+def _parse_start(value: str) -> datetime | None:
+    try:
+        start = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return start if start.tzinfo is not None else None
+
+
+def _day_page(
+    request: HttpRequest,
+    *,
+    service: Service,
+    location: Location,
+    day_link_base: str,
+    ignoring_booking: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The month of days for ``service``: free ones link to their times, full ones say so."""
+    now = timezone.now()
+    zone = location.zone
+    today = now.astimezone(zone).date()
+    try:
+        first = calendar.month_start(request.GET.get("month"), today)
+    except ValueError:
+        return problem(request, "Please choose a month from the calendar.")
+    rules = service_rules(service)
+    last_bookable = (now + (rules.horizon or timedelta(days=365))).astimezone(zone).date()
+    first = min(max(first, today.replace(day=1)), last_bookable.replace(day=1))
+    month_end = calendar.next_month(first)
+    slots = available_slots(
+        service=service,
+        location=location,
+        start=datetime.combine(first, time(0), tzinfo=zone),
+        end=datetime.combine(month_end, time(0), tzinfo=zone),
+        now=now,
+        ignoring_booking=ignoring_booking,
+    )
+    previous = calendar.previous_month(first)
+    return render(
+        request,
+        "booking/choose_day.html",
+        {
+            "service": service,
+            "step": 2,
+            "month": first,
+            "days": calendar.month_days(
+                first, (s.start for s in slots), zone, today, last_bookable
+            ),
+            "day_link_base": day_link_base,
+            "previous_month": previous if previous >= today.replace(day=1) else None,
+            "next_month": month_end if month_end <= last_bookable else None,
+            **_zone_context(location, now),
+            **(extra or {}),
+        },
+    )
+
+
+def _times_page(
+    request: HttpRequest,
+    *,
+    service: Service,
+    location: Location,
+    day: date,
+    time_action: str,
+    day_page: str,
+    ignoring_booking: int | None = None,
+    status: int = 200,
+    problem_text: str = "",
+    alternatives: list[datetime] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The free start times of one day, grouped by part of day, each a button."""
+    now = timezone.now()
+    zone = location.zone
+    slots = available_slots(
+        service=service,
+        location=location,
+        start=datetime.combine(day, time(0), tzinfo=zone),
+        end=datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+        now=now,
+        ignoring_booking=ignoring_booking,
+    )
+    return render(
+        request,
+        "booking/choose_time.html",
+        {
+            "service": service,
+            "step": 3,
+            "day": day,
+            "parts": calendar.parts_of_day((s.start for s in slots), zone),
+            "time_action": time_action,
+            "day_page": day_page,
+            "problem": problem_text,
+            "alternatives": [a.astimezone(zone) for a in alternatives or []],
+            **_zone_context(location, now),
+            **(extra or {}),
+        },
+        status=status,
+    )
+
+
+# Step 1 to 3: treatment, day, time.
+
+
+@require_GET
+def choose_treatment(request: HttpRequest) -> HttpResponse:
+    location = _location(request)
+    return render(
+        request,
+        "booking/choose_treatment.html",
+        {
+            "services": Service.objects.filter(active=True, bookable_online=True),
+            "step": 1,
+            **_zone_context(location, timezone.now()),
+        },
+    )
+
+
+@require_GET
+def choose_day(request: HttpRequest, service: str) -> HttpResponse:
+    chosen = _service(service)
+    return _day_page(
+        request,
+        service=chosen,
+        location=_location(request),
+        day_link_base=reverse("booking:day", args=[chosen.slug]),
+    )
+
+
+@require_GET
+def choose_time(request: HttpRequest, service: str, day: str) -> HttpResponse:
+    chosen = _service(service)
+    location = _location(request)
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        return problem(request, "Please choose a date from the calendar.")
+    return _times_page(
+        request,
+        service=chosen,
+        location=location,
+        day=parsed,
+        time_action=reverse("booking:hold", args=[chosen.slug]),
+        day_page=reverse("booking:day", args=[chosen.slug]),
+    )
+
+
+@require_POST
+def hold_time(request: HttpRequest, service: str) -> HttpResponse:
+    """Hold the chosen start for the patient while they fill in their details."""
+    chosen = _service(service)
+    location = _location(request)
+    now = timezone.now()
+    start = _parse_start(request.POST.get("start", ""))
+    if start is None:
+        return problem(request, "Please choose one of the times shown.")
+    draft = Draft.load(request.session)
+    previous = draft.held_booking()
+    day = start.astimezone(location.zone).date()
+    time_action = reverse("booking:hold", args=[chosen.slug])
+    day_page = reverse("booking:day", args=[chosen.slug])
+    try:
+        held = booking_hold(
+            service=chosen, location=location, start=start, now=now, channel=BookingChannel.WEB
+        )
+    except SlotTaken as taken:
+        alternatives = nearest_alternatives(
+            service=chosen, location=location, around=start, now=now
+        )
+        return _times_page(
+            request, service=chosen, location=location, day=day, status=409,
+            problem_text=str(taken), alternatives=[s.start for s in alternatives],
+            time_action=time_action, day_page=day_page,
+        )  # fmt: skip
+    except NotBookable as refused:
+        return _times_page(
+            request, service=chosen, location=location, day=day, status=400,
+            problem_text=str(refused), time_action=time_action, day_page=day_page,
+        )  # fmt: skip
+    if previous is not None and previous.status == BookingStatus.HELD:
+        booking_cancel(booking=previous, now=now)  # one hold per patient: the new time wins
+    draft.hold = str(held.public_id)
+    draft.save(request.session)
+    return redirect("booking:details")
+
+
+# Step 4 onwards: the held time, the patient's details.
+
+
+def _held(request: HttpRequest) -> tuple[Draft, Booking | None]:
+    """The patient's draft and their held booking (None when there is none)."""
+    draft = Draft.load(request.session)
+    held = draft.held_booking()
+    if held is None or held.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):
+        return draft, None
+    return draft, held
+
+
+def _hold_context(held: Booking, now: datetime) -> dict[str, Any]:
+    expires = held.hold_expires_at
+    lapsed = held.status == BookingStatus.EXPIRED or (expires is not None and expires <= now)
+    return {
+        "held": held,
+        "held_start": held.starts_at,
+        "hold_expires": expires,
+        "hold_minutes_left": max(0, int((expires - now).total_seconds() // 60)) if expires else 0,
+        "hold_lapsed": lapsed,
+        **_zone_context(held.location, now),
+    }
+
+
+def _start_again(request: HttpRequest) -> HttpResponse:
+    messages.info(request, "Please choose a time first: we hold it for you while you finish.")
+    return redirect("booking:start")
+
+
+@require_http_methods(["GET", "POST"])
+def details(request: HttpRequest) -> HttpResponse:
+    """Step 4: who is coming. What was typed is kept in the session, even if a step fails."""
+    draft, held = _held(request)
+    if held is None:
+        return _start_again(request)
+    now = timezone.now()
+    today = now.astimezone(held.location.zone).date()
+    if request.method == "POST":
+        form = DetailsForm(request.POST, region=held.location.country, today=today)
+        if form.is_valid():
+            draft.details = {key: str(value) for key, value in form.cleaned_data.items()}
+            draft.save(request.session)
+            return redirect(NEXT_AFTER_DETAILS)
+        draft.details = {key: request.POST.get(key, "") for key in form.fields}
+        draft.save(request.session)
+        status = 400
+    else:
+        form = DetailsForm(initial=draft.details, region=held.location.country, today=today)
+        status = 200
+    return render(
+        request,
+        "booking/details.html",
+        {"form": form, "step": 4, **_hold_context(held, now)},
+        status=status,
+    )
+
+
+@require_POST
+def extend_hold(request: HttpRequest) -> HttpResponse:
+    """More time for the form (WCAG 2.2.1): the hold runs for another full period."""
+    _, held = _held(request)
+    if held is None:
+        return _start_again(request)
+    try:
+        booking_extend_hold(booking=held, now=timezone.now())
+        messages.success(request, "Done: we are holding your time for a while longer.")
+    except SchedulingError as error:
+        messages.warning(request, str(error))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("booking:details")
+    return redirect(back)
+
+
+# Steps 5 to 7: screening, consent and policies, confirmation.
+
+OK_OUTCOMES = (ScreeningOutcome.SUITABLE, ScreeningOutcome.SUITABLE_WITH_NOTES)
+
+
+def _patient(draft: Draft, held: Booking) -> Patient | None:
+    """The patient the typed details name: found again by email and date of birth, or new."""
+    if not draft.details:
+        return None
+    patient, _ = patient_find_or_create(
+        given_name=draft.details["given_name"],
+        family_name=draft.details["family_name"],
+        email=draft.details["email"],
+        phone=draft.details["phone"],
+        date_of_birth=date.fromisoformat(draft.details["date_of_birth"]),
+        today=timezone.now().astimezone(held.location.zone).date(),
+    )
+    return patient
+
+
+def _flow(request: HttpRequest) -> tuple[Draft, Booking, Patient] | HttpResponse:
+    """The draft, the held booking and the patient, or the redirect to the step missing."""
+    draft, held = _held(request)
+    if held is None:
+        return _start_again(request)
+    try:
+        patient = _patient(draft, held)
+    except PatientError:
+        patient = None
+    if patient is None:
+        return redirect("booking:details")
+    return draft, held, patient
+
+
+@require_http_methods(["GET", "POST"])
+def screening(request: HttpRequest) -> HttpResponse:
+    """Step 5: is the treatment suitable on that date? Skipped when a valid answer exists."""
+    flow = _flow(request)
+    if isinstance(flow, HttpResponse):
+        return flow
+    draft, held, patient = flow
+    now = timezone.now()
+    treatment_date = held.starts_at.astimezone(held.location.zone).date()
+    if not held.service.requires_screening:
+        return redirect("booking:consent")
+    existing = valid_screening(
+        patient=patient, service=held.service, treatment_date=treatment_date, now=now
+    )
+    if request.method == "GET" and existing is not None and existing.outcome in OK_OUTCOMES:
+        draft.screening = existing.pk
+        draft.save(request.session)
+        return redirect("booking:consent")
+    questionnaire = current_questionnaire()
+    if questionnaire is None:
+        return problem(
+            request,
+            "Online booking of treatments is paused while we update our health questions. "
+            "Please call us to book.",
+            status=503,
+        )
+    questions = questions_for(questionnaire=questionnaire, service=held.service)
+    status = 200
+    if request.method == "POST":
+        form = ScreeningForm(request.POST, questions=questions)
+        if form.is_valid():
+            try:
+                response = screening_submit(
+                    patient=patient, questionnaire=questionnaire, answers=form.answers(),
+                    service=held.service, treatment_date=treatment_date, now=now,
+                )  # fmt: skip
+            except InvalidAnswers as invalid:
+                for key, message in invalid.errors.items():
+                    form.add_error(key if key in form.fields else None, message)
+            except ScreeningError as refused:
+                form.add_error(None, str(refused))
+            else:
+                draft.screening = response.pk
+                draft.save(request.session)
+                if response.outcome in OK_OUTCOMES:
+                    return redirect("booking:consent")
+                return _screening_outcome(request, held, response, now)
+        status = 400
+    else:
+        form = ScreeningForm(questions=questions)
+    return render(
+        request,
+        "booking/screening.html",
+        {"form": form, "questionnaire": questionnaire, "step": 5, **_hold_context(held, now)},
+        status=status,
+    )
+
+
+def _screening_outcome(
+    request: HttpRequest, held: Booking, response: ScreeningResponse, now: datetime
+) -> HttpResponse:
+    """Not this time: say why, kindly, free the held time and offer a consultation."""
+    booking_cancel(booking=held, now=now)
+    Draft.clear(request.session)
+    return render(
+        request,
+        "booking/screening_outcome.html",
+        {
+            "response": response,
+            "consult_first": response.outcome == ScreeningOutcome.CONSULT_FIRST,
+            "consultation": Service.objects.filter(
+                slug="consultation", active=True, bookable_online=True
+            ).first(),
+            "location": held.location,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest) -> HttpResponse:
+    """Step 6: the clinic's policies and the treatment's consent, signed with the typed name."""
+    flow = _flow(request)
+    if isinstance(flow, HttpResponse):
+        return flow
+    draft, held, patient = flow
+    now = timezone.now()
+    if held.service.requires_screening and draft.screening is None:
+        return redirect("booking:screening")
+    status_now = consent_status(patient=patient, service=held.service, now=now)
+    optional = [(item.document.kind, item.document.title) for item in status_now.optional]
+    status = 200
+    if request.method == "POST":
+        form = ConsentForm(request.POST, optional_kinds=optional)
+        if form.is_valid():
+            chosen = [item.document for item in status_now.pending] + [
+                item.document
+                for item in status_now.optional
+                if form.cleaned_data.get(f"optional_{item.document.kind}")
+            ]
+            try:
+                for document in chosen:
+                    consent_sign(
+                        patient=patient, document=document,
+                        typed_name=form.cleaned_data["typed_name"], now=now,
+                        ip_address=request.META.get("REMOTE_ADDR"),
+                        user_agent=request.headers.get("User-Agent", ""), booking=held,
+                    )  # fmt: skip
+            except NameMismatch as mismatch:
+                form.add_error("typed_name", str(mismatch))
+            except PatientError as refused:
+                form.add_error(None, str(refused))
+            else:
+                return redirect("booking:confirm")
+        status = 400
+    else:
+        form = ConsentForm(optional_kinds=optional)
+    return render(
+        request,
+        "booking/consent.html",
+        {
+            "form": form,
+            "consents": status_now,
+            "notice": notice_in_words(_notice()),
+            "step": 6,
+            **_hold_context(held, now),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Step 7: one last look, then the booking is made."""
+    flow = _flow(request)
+    if isinstance(flow, HttpResponse):
+        return flow
+    draft, held, patient = flow
+    now = timezone.now()
+    if held.service.requires_screening and draft.screening is None:
+        return redirect("booking:screening")
+    consents = consent_status(patient=patient, service=held.service, now=now)
+    if request.method == "GET":
+        return render(
+            request,
+            "booking/confirm.html",
+            {"patient": patient, "consents": consents, "step": 7, **_hold_context(held, now)},
+        )
+    try:
+        booking = booking_confirm(booking=held, now=now, patient_id=patient.pk)
+    except SlotTaken as taken:
+        alternatives = nearest_alternatives(
+            service=held.service, location=held.location, around=held.starts_at, now=now
+        )
+        draft.hold = ""
+        draft.save(request.session)  # the details and answers stay for the next try
+        return _times_page(
+            request, service=held.service, location=held.location,
+            day=held.starts_at.astimezone(held.location.zone).date(), status=409,
+            problem_text=str(taken), alternatives=[s.start for s in alternatives],
+            time_action=reverse("booking:hold", args=[held.service.slug]),
+            day_page=reverse("booking:day", args=[held.service.slug]),
+        )  # fmt: skip
+    except SchedulingError as refused:
+        return problem(request, str(refused), status=409)
+    Draft.clear(request.session)
+    return redirect("booking:done", token=manage_token(str(booking.public_id)))
+
+
+@require_GET
+def done(request: HttpRequest, token: str) -> HttpResponse:
+    """The confirmation: when and where, what to do before, and the link to manage it."""
+    booking = _managed(token)
+    if booking is None:
+        return _link_problem(request)
+    context = _manage_context(booking, token, timezone.now())
+    if booking.patient is not None:
+        context["consents"] = consent_status(
+            patient=booking.patient, service=booking.service, now=timezone.now()
+        )
+    return render(request, "booking/done.html", context)
+
+
+@require_GET
+def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
+    """The visit as an .ics file for the patient's calendar."""
+    booking = _managed(token)
+    if booking is None:
+        return _link_problem(request)
+    response = HttpResponse(booking_ics(booking, now=timezone.now()), content_type="text/calendar")
+    response["Content-Disposition"] = 'attachment; filename="visit.ics"'
+    return response
+
+
+# Managing a booking through the link in the confirmation email.
+
+
+def _managed(token: str) -> Booking | None:
+    public_id = booking_id_from_token(token)
+    if public_id is None:
+        return None
+    return (
+        Booking.objects.select_related("service", "location", "patient")
+        .filter(public_id=public_id)
+        .exclude(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
+        .first()
+    )
+
+
+def _notice() -> timedelta:
+    return timedelta(hours=settings.BOOKING_CHANGE_NOTICE_HOURS)
+
+
+def _manage_context(booking: Booking, token: str, now: datetime) -> dict[str, Any]:
+    changeable = booking.status == BookingStatus.CONFIRMED and change_allowed_online(
+        starts_at=booking.starts_at, now=now, notice=_notice()
+    )
+    return {
+        "booking": booking,
+        "token": token,
+        "changeable": changeable,
+        "notice": notice_in_words(_notice()),
+        "upcoming": booking.status == BookingStatus.CONFIRMED and booking.starts_at > now,
+        **_zone_context(booking.location, now),
+    }
+
+
+def _link_problem(request: HttpRequest) -> HttpResponse:
+    return problem(
+        request,
+        "This link does not work any more: it may be incomplete or too old. Please use the "
+        "link in your latest email from us, or call the clinic.",
+        status=404,
+    )
+
+
+@require_GET
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _managed(token)
+    if booking is None:
+        return _link_problem(request)
+    return render(request, "booking/manage.html", _manage_context(booking, token, timezone.now()))
+
+
+def _too_late(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
+    context = _manage_context(booking, token, timezone.now())
+    return render(request, "booking/manage.html", context | {"too_late": True}, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _managed(token)
+    if booking is None:
+        return _link_problem(request)
+    now = timezone.now()
+    context = _manage_context(booking, token, now)
+    if not context["changeable"]:
+        return _too_late(request, booking, token)
+    if request.method == "GET":
+        return render(request, "booking/manage_cancel.html", context)
+    booking_cancel(booking=booking, now=now)
+    messages.success(request, "Your visit is cancelled. We have sent you an email to confirm.")
+    return redirect("booking:manage", token=token)
+
+
+@require_GET
+def manage_move_day(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _managed(token)
+    if booking is None:
+        return _link_problem(request)
+    if not _manage_context(booking, token, timezone.now())["changeable"]:
+        return _too_late(request, booking, token)
+    return _day_page(
+        request,
+        service=booking.service,
+        location=booking.location,
+        day_link_base=reverse("booking:move", args=[token]),
+        ignoring_booking=booking.pk,
+        extra={"moving": booking},
+    )
+
+
+def _move_times(
+    request: HttpRequest, booking: Booking, token: str, day: date, **more: Any
+) -> HttpResponse:
+    return _times_page(
+        request,
+        service=booking.service,
+        location=booking.location,
+        day=day,
+        time_action=reverse("booking:move-to", args=[token]),
+        day_page=reverse("booking:move", args=[token]),
+        ignoring_booking=booking.pk,
+        extra={"moving": booking},
+        **more,
+    )
+
+
+@require_GET
+def manage_move_time(request: HttpRequest, token: str, day: str) -> HttpResponse:
+    booking = _managed(token)
+    if booking is None:
+        return _link_problem(request)
+    if not _manage_context(booking, token, timezone.now())["changeable"]:
+        return _too_late(request, booking, token)
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        return problem(request, "Please choose a date from the calendar.")
+    return _move_times(request, booking, token, parsed)
+
+
+@require_POST
+def manage_move(request: HttpRequest, token: str) -> HttpResponse:
+    """Move the visit. The old time is given up only once the new one is secured."""
+    booking = _managed(token)
+    if booking is None:
+        return _link_problem(request)
+    now = timezone.now()
+    if not _manage_context(booking, token, now)["changeable"]:
+        return _too_late(request, booking, token)
+    start = _parse_start(request.POST.get("start", ""))
+    if start is None:
+        return problem(request, "Please choose one of the times shown.")
+    day = start.astimezone(booking.location.zone).date()
+    try:
+        booking_reschedule(booking=booking, start=start, now=now)
+    except SlotTaken as taken:
+        alternatives = nearest_alternatives(
+            service=booking.service, location=booking.location, around=start, now=now,
+            ignoring_booking=booking.pk,
+        )  # fmt: skip
+        return _move_times(
+            request, booking, token, day, status=409, problem_text=str(taken),
+            alternatives=[s.start for s in alternatives],
+        )  # fmt: skip
+    except SchedulingError as refused:
+        return _move_times(request, booking, token, day, status=400, problem_text=str(refused))
+    messages.success(request, "Your visit has moved. We have sent you an email with the new time.")
+    return redirect("booking:manage", token=token)
+
+
+def manage_url(booking: Booking) -> str:
+    return reverse("booking:manage", args=[manage_token(str(booking.public_id))])

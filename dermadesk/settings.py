@@ -20,6 +20,8 @@ VAR_DIR = Path(env_str("DERMADESK_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 SITE_NAME = env_str("SITE_NAME", "Dermadesk Skin Clinic")
+# The site's own address, for links in emails (sent by workers, which have no request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def _secret_key() -> str:

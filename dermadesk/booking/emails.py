@@ -1,11 +1,34 @@
-"""What the patient is sent about a booking: the calendar file now, the emails with the outbox."""
+"""What the patient (and the front desk) is sent about a booking, through the outbox.
 
-from datetime import datetime
+``queue_booking_messages`` listens to ``scheduling.signals.booking_changed``, which the
+booking services send inside their own transaction: the confirmation, change or
+cancellation email and the reminders are written together with the change, or not at all.
+Keys name each message for its booking and change number (``booking:42:3:reminder-24h``),
+so a move or a cancellation cancels what was waiting for the old time, and telling the
+same change twice queues nothing new.
+
+No message carries health information: only names, the treatment's name, times and links.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
 
 from dermadesk.booking.ics import CalendarVisit, visit_ics
+from dermadesk.booking.tokens import manage_token
+from dermadesk.notifications.models import OutboundMessage, TemplateKey
+from dermadesk.notifications.services import Attachment, message_enqueue, messages_cancel
 from dermadesk.scheduling.models import Booking, BookingStatus
+from dermadesk.scheduling.signals import BookingChange
+
+REMINDERS = (
+    (TemplateKey.BOOKING_REMINDER_48H, timedelta(hours=48), "reminder-48h"),
+    (TemplateKey.BOOKING_REMINDER_24H, timedelta(hours=24), "reminder-24h"),
+)
+ARRIVE_EARLY = "Please arrive 10 minutes early so numbing cream can be applied."
 
 
 def booking_ics(booking: Booking, *, now: datetime) -> bytes:
@@ -22,10 +45,139 @@ def booking_ics(booking: Booking, *, now: datetime) -> bytes:
             summary=f"{booking.service.name} at {settings.SITE_NAME}",
             location=address,
             description=(
-                "Please arrive 10 minutes early so numbing cream can be applied. "
-                f"To move or cancel, use the link in your email or call {location.phone}."
+                f"{ARRIVE_EARLY} To move or cancel, use the link in your email or call "
+                f"{location.phone}."
             ),
             cancelled=booking.status == BookingStatus.CANCELLED,
         ),
         stamp=now,
     )
+
+
+def manage_url(booking: Booking) -> str:
+    """The patient's link to their booking, absolute (emails are sent without a request)."""
+    return settings.SITE_URL + reverse(
+        "booking:manage", args=[manage_token(str(booking.public_id))]
+    )
+
+
+def _key(booking: Booking, what: str) -> str:
+    return f"booking:{booking.pk}:{booking.sequence}:{what}"
+
+
+def _calendar_attachment(booking: Booking, now: datetime) -> Attachment:
+    return {
+        "filename": "visit.ics",
+        "content": booking_ics(booking, now=now).decode(),
+        "mimetype": "text/calendar",
+    }
+
+
+def _notice_hours() -> int | None:
+    return settings.BOOKING_CHANGE_NOTICE_HOURS or None
+
+
+def _queue_reminders(booking: Booking, to: str, context: dict[str, Any], now: datetime) -> None:
+    """The 48- and 24-hour reminders, each only if its time is still ahead."""
+    for template, before, what in REMINDERS:
+        due = booking.starts_at - before
+        if due <= now:
+            continue
+        message_enqueue(
+            template=template,
+            to=to,
+            context=context,
+            location=booking.location,
+            idempotency_key=_key(booking, what),
+            due_at=due,
+            expires_at=booking.starts_at,
+            now=now,
+        )
+
+
+def queue_booking_messages(
+    *,
+    booking: Booking,
+    change: BookingChange,
+    previous_starts_at: datetime | None,
+    now: datetime,
+    **_: object,
+) -> None:
+    """Queue the patient's email about ``change``, and set the reminders to match."""
+    patient = booking.patient
+    if patient is None:
+        return  # booked by staff for nobody in particular: there is no one to write to
+    if booking.sequence > 0:
+        # The reminders of the time before this change no longer apply. (Notices already
+        # queued, such as the first confirmation, still go: each says what was true then.)
+        messages_cancel(
+            idempotency_key_prefix=f"booking:{booking.pk}:{booking.sequence - 1}:reminder-",
+            now=now,
+        )
+    context: dict[str, Any] = {
+        "patient_name": patient.given_name,
+        "service_name": booking.service.name,
+        "starts_at": booking.starts_at,
+    }
+    if change == BookingChange.CANCELLED:
+        message_enqueue(
+            template=TemplateKey.BOOKING_CANCELLATION,
+            to=patient.email,
+            context=context | {"book_url": settings.SITE_URL + reverse("booking:start")},
+            location=booking.location,
+            idempotency_key=_key(booking, "cancellation"),
+            attachments=[_calendar_attachment(booking, now)],
+            now=now,
+        )
+        return
+    context |= {"manage_url": manage_url(booking), "change_notice_hours": _notice_hours()}
+    if change == BookingChange.MOVED:
+        template, what = TemplateKey.BOOKING_CHANGE, "change"
+        context["previous_starts_at"] = previous_starts_at
+    else:
+        template, what = TemplateKey.BOOKING_CONFIRMATION, "confirmation"
+    message_enqueue(
+        template=template,
+        to=patient.email,
+        context=context,
+        location=booking.location,
+        idempotency_key=_key(booking, what),
+        attachments=[_calendar_attachment(booking, now)],
+        now=now,
+    )
+    _queue_reminders(booking, patient.email, context, now)
+
+
+def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> bool:
+    """Tell the front desk that the patient wants to move or cancel within the notice.
+
+    ``wish`` is ``"move"`` or ``"cancel"``. One notice per booking and change number:
+    False when this one was sent already. The staff call the patient back; the booking
+    itself is not changed.
+    """
+    patient = booking.patient
+    if patient is None:
+        raise ValueError("Only a patient's own booking can be asked about.")
+    key = _key(booking, "late-request")
+    with transaction.atomic(durable=True):
+        if OutboundMessage.objects.filter(idempotency_key=key).exists():
+            return False
+        message_enqueue(
+            template=TemplateKey.BOOKING_LATE_CHANGE_STAFF,
+            to=booking.location.email,
+            context={
+                "patient_name": patient.full_name,
+                "patient_email": patient.email,
+                "patient_phone": patient.phone,
+                "service_name": booking.service.name,
+                "starts_at": booking.starts_at,
+                "wish": "cancel" if wish == "cancel" else "move",
+                "admin_url": settings.SITE_URL
+                + reverse("admin:scheduling_booking_change", args=[booking.pk]),
+            },
+            location=booking.location,
+            idempotency_key=key,
+            reply_to=patient.email,
+            now=now,
+        )
+    return True

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dermadesk.booking import calendar
 from dermadesk.booking.draft import Draft
-from dermadesk.booking.emails import booking_ics
+from dermadesk.booking.emails import booking_ics, late_change_request_send
 from dermadesk.booking.forms import ConsentForm, DetailsForm, ScreeningForm
 from dermadesk.booking.policy import change_allowed_online, notice_in_words
 from dermadesk.booking.tokens import booking_id_from_token, manage_token
@@ -714,5 +714,25 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("booking:manage", token=token)
 
 
-def manage_url(booking: Booking) -> str:
-    return reverse("booking:manage", args=[manage_token(str(booking.public_id))])
+@require_POST
+def manage_late_request(request: HttpRequest, token: str) -> HttpResponse:
+    """Too close to change online: the patient asks, the front desk is told and calls back."""
+    booking = _managed(token)
+    if booking is None:
+        return _link_problem(request)
+    now = timezone.now()
+    context = _manage_context(booking, token, now)
+    wish = request.POST.get("wish", "")
+    if wish not in ("move", "cancel"):
+        return problem(request, "Please choose whether you would like to move or cancel.")
+    if context["changeable"]:
+        return redirect("booking:cancel" if wish == "cancel" else "booking:move", token=token)
+    if not context["upcoming"] or booking.patient is None:
+        return problem(request, "This visit can no longer be changed.", status=409)
+    late_change_request_send(booking=booking, wish=wish, now=now)
+    messages.success(
+        request,
+        "Thank you: we have told the team, and someone will contact you soon, during "
+        "opening hours. Your visit stays booked until we have spoken with you.",
+    )
+    return redirect("booking:manage", token=token)

@@ -74,11 +74,14 @@ class AllocationInline(admin.TabularInline):  # type: ignore[type-arg]
 class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Bookings are read here and changed only through the booking services (actions)."""
 
-    list_display = ("starts_at", "service", "location", "status", "channel")
+    list_display = ("starts_at", "service", "patient", "location", "status", "channel")
     list_filter = ("status", "location", "service", "channel")
+    list_select_related = ("service", "patient", "location")
+    search_fields = ("patient__family_name", "patient__given_name", "patient__email")
     date_hierarchy = "starts_at"
     readonly_fields = (
         "public_id",
+        "patient",
         "location",
         "service",
         "status",

@@ -8,6 +8,9 @@ the locks, so what it checked still holds when it commits:
   exclusion constraint on allocations stays as the last line of defence;
 - on SQLite the transaction is IMMEDIATE (see settings): it holds the database's write
   lock from its first statement, so writers run one at a time.
+
+A booking that becomes firm, moves or is cancelled is told through ``booking_changed``
+inside the same transaction, so the patient's messages are written with the change.
 """
 
 from collections.abc import Sequence
@@ -30,6 +33,7 @@ from dermadesk.scheduling.models import (
     Service,
 )
 from dermadesk.scheduling.queries import availability_inputs
+from dermadesk.scheduling.signals import BookingChange, booking_changed
 
 # PostgreSQL's SQLSTATE for exclusion_violation.
 EXCLUSION_VIOLATION = "23P01"
@@ -153,6 +157,14 @@ def _write_allocations(
     )
 
 
+def _tell(booking: Booking, change: BookingChange, *, now: datetime,
+          previous_starts_at: datetime | None = None) -> None:  # fmt: skip
+    booking_changed.send(
+        sender=Booking, booking=booking, change=change, previous_starts_at=previous_starts_at,
+        now=now,
+    )  # fmt: skip
+
+
 def _is_exclusion_violation(error: IntegrityError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
 
@@ -167,6 +179,7 @@ def _book(
     channel: BookingChannel,
     preferences: Sequence[Preference],
     created_by: User | None,
+    patient_id: int | None = None,
 ) -> Booking:
     try:
         with transaction.atomic(durable=True):
@@ -182,8 +195,11 @@ def _book(
                 hold_expires_at=now + _hold_length() if status == BookingStatus.HELD else None,
                 channel=channel,
                 created_by=created_by if created_by is not None and created_by.pk else None,
+                patient_id=patient_id,
             )
             _write_allocations(booking, placed, roles)
+            if status == BookingStatus.CONFIRMED:
+                _tell(booking, BookingChange.CONFIRMED, now=now)
     except IntegrityError as error:
         if _is_exclusion_violation(error):
             raise SlotTaken from error
@@ -223,9 +239,11 @@ def booking_create(
     channel: BookingChannel,
     preferences: Sequence[Preference] = (),
     created_by: User | None = None,
+    patient_id: int | None = None,
 ) -> Booking:
     """Book ``start`` outright, confirmed (staff, or a caller that needs no hold)."""
     return _book(
+        patient_id=patient_id,
         service=service,
         location=location,
         start=start,
@@ -279,6 +297,7 @@ def booking_confirm(*, booking: Booking, now: datetime, patient_id: int | None =
                 current.patient_id = patient_id
             current.save(update_fields=["status", "hold_expires_at", "patient", "updated_at"])
             Allocation.objects.filter(booking=current).update(active=True, hold_expires_at=None)
+            _tell(current, BookingChange.CONFIRMED, now=now)
     except IntegrityError as error:
         if _is_exclusion_violation(error):
             raise SlotTaken from error
@@ -308,11 +327,14 @@ def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
             return current
         if current.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
             raise NotChangeable("This booking can no longer be cancelled.")
+        was_confirmed = current.status == BookingStatus.CONFIRMED
         current.status = BookingStatus.CANCELLED
         current.hold_expires_at = None
         current.sequence += 1
         current.save(update_fields=["status", "hold_expires_at", "sequence", "updated_at"])
         Allocation.objects.filter(booking=current).update(active=False)
+        if was_confirmed:
+            _tell(current, BookingChange.CANCELLED, now=now)
     return current
 
 
@@ -351,10 +373,13 @@ def booking_reschedule(
                 ignoring_booking=current.pk,
             )
             _move_allocations(current, placed, roles)
+            previous_starts_at = current.starts_at
             current.starts_at = start
             current.ends_at = max(item.end for item in placed)
             current.sequence += 1
             current.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
+            if current.status == BookingStatus.CONFIRMED:
+                _tell(current, BookingChange.MOVED, now=now, previous_starts_at=previous_starts_at)
     except IntegrityError as error:
         if _is_exclusion_violation(error):
             raise SlotTaken from error

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from dermadesk.clinic.models import Location
+from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentSignature, Patient
 from dermadesk.scheduling.models import Booking, BookingStatus, Service
 from dermadesk.screening.models import AnswerType, ScreeningResponse
@@ -136,3 +137,20 @@ def test_a_second_booking_finds_the_same_patient(client: Client, frozen_clinic: 
         client.post("/book/confirm/")
     assert Patient.objects.count() == 1
     assert Booking.objects.filter(status=BookingStatus.CONFIRMED).count() == 2
+
+
+def test_the_confirmation_email_carries_no_health_answers(
+    client: Client, frozen_clinic: Location
+) -> None:
+    service = Service.objects.get(slug="micro-needling")
+    hold_and_give_details(client, frozen_clinic, service.slug, 10)
+    client.post("/book/screening/", harmless_answers(service, cold_sores="yes"))
+    client.post("/book/consent/", {"typed_name": "Ada Lovelace", "policies": "on"})
+    client.post("/book/confirm/")
+    assert ScreeningResponse.objects.get().outcome == "suitable_with_notes"
+    confirmation = OutboundMessage.objects.get(idempotency_key__endswith=":confirmation")
+    assert confirmation.recipient == "ada@example.com"
+    for message in OutboundMessage.objects.all():
+        everything = message.subject + message.text_body + message.html_body
+        assert "cold sores" not in everything.lower()  # the reason given on the page
+        assert "antiviral" not in everything.lower()

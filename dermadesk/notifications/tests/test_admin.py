@@ -10,7 +10,12 @@ from django.test import Client
 from django.utils import timezone
 
 from dermadesk.notifications.demo import create_default_templates
-from dermadesk.notifications.models import MessageStatus, MessageTemplate, OutboundMessage
+from dermadesk.notifications.models import (
+    MessageStatus,
+    MessageTemplate,
+    OutboundMessage,
+    TemplateKey,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +53,7 @@ def add_location() -> None:
 
 
 def test_seeding_creates_every_template_once_and_keeps_edits() -> None:
-    assert create_default_templates() == 7
+    assert create_default_templates() == len(TemplateKey)
     MessageTemplate.objects.filter(key="booking-confirmation").update(subject="Our own words")
     assert create_default_templates() == 0
     assert MessageTemplate.objects.get(key="booking-confirmation").subject == "Our own words"

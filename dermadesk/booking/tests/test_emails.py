@@ -1,0 +1,203 @@
+"""The patient's emails about a booking: queued with each change, reminders kept in step."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+from icalendar import Calendar
+
+from dermadesk.booking.emails import late_change_request_send
+from dermadesk.booking.tokens import manage_token
+from dermadesk.clinic.models import Location
+from dermadesk.notifications.models import MessageStatus, OutboundMessage
+from dermadesk.patients.models import Patient
+from dermadesk.scheduling.models import Booking, BookingChannel, Service
+from dermadesk.scheduling.services import (
+    booking_cancel,
+    booking_confirm,
+    booking_create,
+    booking_hold,
+    booking_reschedule,
+)
+
+NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
+
+
+@pytest.fixture(autouse=True)
+def frozen_clinic(db: None) -> Iterator[Location]:
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", verbosity=0)
+        yield Location.objects.get(slug="springfield")
+
+
+@pytest.fixture
+def patient() -> Patient:
+    return Patient.objects.create(
+        given_name="Ada",
+        family_name="Lovelace",
+        email="ada@example.com",
+        phone="+12175550199",
+        date_of_birth=datetime(1990, 4, 21, tzinfo=UTC).date(),
+    )
+
+
+def book(location: Location, patient: Patient | None, day: int, hour: int) -> Booking:
+    return booking_create(
+        service=Service.objects.get(slug="micro-needling"),
+        location=location,
+        start=datetime(2026, 11, day, hour, tzinfo=location.zone),
+        now=NOW,
+        channel=BookingChannel.WEB,
+        patient_id=patient.pk if patient else None,
+    )
+
+
+def waiting(booking: Booking) -> dict[str, OutboundMessage]:
+    """The booking's messages still to go, by what they are (confirmation, reminder-24h, ...)."""
+    return {
+        message.idempotency_key.rsplit(":", 1)[1]: message
+        for message in OutboundMessage.objects.filter(
+            idempotency_key__startswith=f"booking:{booking.pk}:", status=MessageStatus.PENDING
+        )
+    }
+
+
+def test_a_confirmed_booking_sends_its_confirmation_with_a_calendar_file(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 30, 10)
+    confirmation = waiting(booking)["confirmation"]
+    assert confirmation.recipient == "ada@example.com"
+    assert confirmation.subject == "Your visit is booked: Monday, November 30, 2026"
+    assert "When: Monday, November 30, 2026 at 10:00 AM CST" in confirmation.text_body
+    token = manage_token(str(booking.public_id))
+    assert f"http://127.0.0.1:8000/book/manage/{token}/" in confirmation.text_body
+    [attachment] = confirmation.attachments
+    event = Calendar.from_ical(attachment["content"]).walk("VEVENT")[0]
+    assert event["UID"] == f"{booking.public_id}@dermadesk"
+    assert event.decoded("DTSTART") == booking.starts_at
+
+
+def test_reminders_are_due_48_and_24_hours_before_and_lapse_at_the_visit(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 30, 10)
+    messages = waiting(booking)
+    assert messages["reminder-48h"].due_at == booking.starts_at - timedelta(hours=48)
+    assert messages["reminder-24h"].due_at == booking.starts_at - timedelta(hours=24)
+    assert messages["reminder-24h"].expires_at == booking.starts_at
+
+
+def test_a_reminder_whose_time_has_passed_is_not_queued(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 27, 8)  # Friday 8am: 42 hours away
+    assert set(waiting(booking)) == {"confirmation", "reminder-24h"}
+
+
+def test_a_hold_sends_nothing_until_it_is_confirmed(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    held = booking_hold(
+        service=Service.objects.get(slug="micro-needling"),
+        location=frozen_clinic,
+        start=datetime(2026, 11, 30, 10, tzinfo=frozen_clinic.zone),
+        now=NOW,
+        channel=BookingChannel.WEB,
+    )
+    assert not OutboundMessage.objects.exists()
+    booking_confirm(booking=held, now=NOW, patient_id=patient.pk)
+    booking_confirm(booking=held, now=NOW, patient_id=patient.pk)  # told once only
+    assert set(waiting(held)) == {"confirmation", "reminder-48h", "reminder-24h"}
+
+
+def test_a_move_replaces_the_reminders_and_says_what_changed(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 30, 10)
+    old_reminder = waiting(booking)["reminder-24h"]
+    moved = booking_reschedule(
+        booking=booking, start=datetime(2026, 12, 1, 15, tzinfo=frozen_clinic.zone), now=NOW
+    )
+    old_reminder.refresh_from_db()
+    assert old_reminder.status == MessageStatus.CANCELLED
+    messages = waiting(moved)
+    assert set(messages) == {"confirmation", "change", "reminder-48h", "reminder-24h"}
+    assert messages["reminder-24h"].due_at == moved.starts_at - timedelta(hours=24)
+    assert (
+        "earlier time (Monday, November 30, 2026 at 10:00 AM CST)" in messages["change"].text_body
+    )
+    assert messages["change"].subject == "Your visit has moved to Tuesday, December 1, 2026"
+
+
+def test_a_cancellation_cancels_the_reminders_and_the_calendar_event(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 30, 10)
+    cancelled = booking_cancel(booking=booking, now=NOW)
+    messages = waiting(cancelled)
+    assert set(messages) == {"confirmation", "cancellation"}
+    calendar = Calendar.from_ical(messages["cancellation"].attachments[0]["content"])
+    assert calendar["METHOD"] == "CANCEL"
+    assert calendar.walk("VEVENT")[0]["SEQUENCE"] == cancelled.sequence == 1
+
+
+def test_a_booking_without_a_patient_writes_to_nobody(frozen_clinic: Location) -> None:
+    book(frozen_clinic, None, 30, 10)
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_late_request_tells_the_front_desk_once(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 26, 10)
+    assert late_change_request_send(booking=booking, wish="cancel", now=NOW)
+    assert not late_change_request_send(booking=booking, wish="cancel", now=NOW)
+    notice = OutboundMessage.objects.get(idempotency_key__endswith=":late-request")
+    assert notice.recipient == frozen_clinic.email
+    assert notice.reply_to == "ada@example.com"
+    assert notice.subject.startswith("Please call: Ada Lovelace would like to cancel a visit")
+    assert f"/admin/scheduling/booking/{booking.pk}/change/" in notice.text_body
+
+
+def test_asking_on_the_manage_page_within_the_notice_keeps_the_visit(
+    client: Client, frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 26, 10)  # tomorrow morning
+    url = f"/book/manage/{manage_token(str(booking.public_id))}/"
+    assert "Ask to cancel my visit" in client.get(url).text
+    response = client.post(url + "ask/", {"wish": "cancel"}, follow=True)
+    assert "we have told the team" in response.text
+    assert OutboundMessage.objects.filter(idempotency_key__endswith=":late-request").count() == 1
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_an_unknown_wish_is_refused_with_a_message(
+    client: Client, frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 26, 10)
+    response = client.post(
+        f"/book/manage/{manage_token(str(booking.public_id))}/ask/", {"wish": "x" * 500}
+    )
+    assert response.status_code == 400
+    assert "move or cancel" in response.text
+    assert not OutboundMessage.objects.filter(idempotency_key__endswith=":late-request").exists()
+
+
+def test_staff_cancelling_in_the_admin_emails_the_patient(
+    client: Client, frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 30, 10)
+    client.force_login(User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
+    listing = client.get("/admin/scheduling/booking/?q=lovelace").text
+    assert "Ada Lovelace" in listing
+    client.post(
+        "/admin/scheduling/booking/",
+        {"action": "cancel_bookings", "_selected_action": [booking.pk]},
+    )
+    assert set(waiting(booking)) == {"confirmation", "cancellation"}

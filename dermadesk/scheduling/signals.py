@@ -1,0 +1,25 @@
+"""Told inside the booking services' own transactions, so listeners write with the change.
+
+Scheduling knows nothing of patients' emails or pages; the booking app listens and queues
+the patient's messages in the same transaction (both are saved, or neither). Every entry
+point that changes a booking (pages, admin, API, commands) goes through the services, so
+every change is told here exactly once.
+"""
+
+from enum import StrEnum
+
+from django.dispatch import Signal
+
+
+class BookingChange(StrEnum):
+    CONFIRMED = "confirmed"
+    """A booking became firm: booked outright, or a hold confirmed."""
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    """A confirmed booking was cancelled (a hold let go is not told)."""
+
+
+booking_changed = Signal()
+"""Sent with ``booking``, ``change`` (a ``BookingChange``), ``previous_starts_at`` (for a
+move, else ``None``) and ``now``. Listeners run inside the transaction: an exception
+undoes the change."""

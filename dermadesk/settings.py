@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_tasks_db",
+    "django_htmx",
     "dermadesk.clinic",
     "dermadesk.scheduling",
     "dermadesk.patients",

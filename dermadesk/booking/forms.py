@@ -23,7 +23,7 @@ class DetailsForm(forms.Form):
     )
     date_of_birth = forms.DateField(
         label="Date of birth",
-        help_text="For example 1990-04-21.",
+        help_text="For example, 21 April 1990.",
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
     )
 

@@ -24,7 +24,7 @@ from dermadesk.booking.policy import change_allowed_online, notice_in_words
 from dermadesk.booking.tokens import booking_id_from_token, manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient
-from dermadesk.patients.queries import consent_status
+from dermadesk.patients.queries import ConsentStatus, consent_status
 from dermadesk.patients.services import (
     NameMismatch,
     PatientError,
@@ -462,33 +462,9 @@ def consent(request: HttpRequest) -> HttpResponse:
     if held.service.requires_screening and draft.screening is None:
         return redirect("booking:screening")
     status_now = consent_status(patient=patient, service=held.service, now=now)
-    optional = [(item.document.kind, item.document.title) for item in status_now.optional]
-    status = 200
-    if request.method == "POST":
-        form = ConsentForm(request.POST, optional_kinds=optional)
-        if form.is_valid():
-            chosen = [item.document for item in status_now.pending] + [
-                item.document
-                for item in status_now.optional
-                if form.cleaned_data.get(f"optional_{item.document.kind}")
-            ]
-            try:
-                for document in chosen:
-                    consent_sign(
-                        patient=patient, document=document,
-                        typed_name=form.cleaned_data["typed_name"], now=now,
-                        ip_address=request.META.get("REMOTE_ADDR"),
-                        user_agent=request.headers.get("User-Agent", ""), booking=held,
-                    )  # fmt: skip
-            except NameMismatch as mismatch:
-                form.add_error("typed_name", str(mismatch))
-            except PatientError as refused:
-                form.add_error(None, str(refused))
-            else:
-                return redirect("booking:confirm")
-        status = 400
-    else:
-        form = ConsentForm(optional_kinds=optional)
+    form, signed = _consent_form(request, status_now, patient=patient, booking=held, now=now)
+    if signed:
+        return redirect("booking:confirm")
     return render(
         request,
         "booking/consent.html",
@@ -499,8 +475,43 @@ def consent(request: HttpRequest) -> HttpResponse:
             "step": 6,
             **_hold_context(held, now),
         },
-        status=status,
+        status=400 if form.is_bound else 200,
     )
+
+
+def _consent_form(
+    request: HttpRequest, consents: ConsentStatus, *, patient: Patient, booking: Booking,
+    now: datetime,
+) -> tuple[ConsentForm, bool]:  # fmt: skip
+    """The consent form, and on a valid POST every required (and chosen) document signed.
+
+    Returns the form (with its errors) and whether the documents were signed.
+    """
+    optional = [(item.document.kind, item.document.title) for item in consents.optional]
+    if request.method != "POST":
+        return ConsentForm(optional_kinds=optional), False
+    form = ConsentForm(request.POST, optional_kinds=optional)
+    if not form.is_valid():
+        return form, False
+    chosen = [item.document for item in consents.pending] + [
+        item.document
+        for item in consents.optional
+        if form.cleaned_data.get(f"optional_{item.document.kind}")
+    ]
+    try:
+        for document in chosen:
+            consent_sign(
+                patient=patient, document=document, typed_name=form.cleaned_data["typed_name"],
+                now=now, ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""), booking=booking,
+            )  # fmt: skip
+    except NameMismatch as mismatch:
+        form.add_error("typed_name", str(mismatch))
+        return form, False
+    except PatientError as refused:
+        form.add_error(None, str(refused))
+        return form, False
+    return form, True
 
 
 @require_http_methods(["GET", "POST"])
@@ -547,12 +558,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
     booking = _managed(token)
     if booking is None:
         return _link_problem(request)
-    context = _manage_context(booking, token, timezone.now())
-    if booking.patient is not None:
-        context["consents"] = consent_status(
-            patient=booking.patient, service=booking.service, now=timezone.now()
-        )
-    return render(request, "booking/done.html", context)
+    return render(request, "booking/done.html", _manage_context(booking, token, timezone.now()))
 
 
 @require_GET
@@ -595,6 +601,9 @@ def _manage_context(booking: Booking, token: str, now: datetime) -> dict[str, An
         "changeable": changeable,
         "notice": notice_in_words(_notice()),
         "upcoming": booking.status == BookingStatus.CONFIRMED and booking.starts_at > now,
+        "consents": consent_status(patient=booking.patient, service=booking.service, now=now)
+        if booking.patient is not None
+        else None,
         **_zone_context(booking.location, now),
     }
 
@@ -712,6 +721,31 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
         return _move_times(request, booking, token, day, status=400, problem_text=str(refused))
     messages.success(request, "Your visit has moved. We have sent you an email with the new time.")
     return redirect("booking:manage", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+def manage_consent(request: HttpRequest, token: str) -> HttpResponse:
+    """Consent still to sign for a booked visit (booked by phone, or a document renewed)."""
+    booking = _managed(token)
+    if booking is None or booking.patient is None:
+        return _link_problem(request)
+    now = timezone.now()
+    context = _manage_context(booking, token, now)
+    consents = context["consents"]
+    if not context["upcoming"] or consents.complete:
+        messages.info(request, "There is nothing left to sign for this visit.")
+        return redirect("booking:manage", token=token)
+    form, signed = _consent_form(request, consents, patient=booking.patient, booking=booking,
+                                 now=now)  # fmt: skip
+    if signed:
+        messages.success(request, "Thank you: your consent is signed.")
+        return redirect("booking:manage", token=token)
+    return render(
+        request,
+        "booking/manage_consent.html",
+        context | {"form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_POST

@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -8,6 +8,7 @@ from django.test import Client
 
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
+from dermadesk.patients.models import ConsentKind, ConsentSignature, Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.services import booking_create
 
@@ -123,3 +124,36 @@ def test_an_expired_link_stops_working(client: Client, frozen_clinic: Location) 
     url = link(booking)
     with time_machine.travel(NOW + timedelta(days=401), tick=False):
         assert client.get(url).status_code == 404
+
+
+def test_a_visit_booked_without_consent_can_be_signed_by_the_link(
+    client: Client, frozen_clinic: Location
+) -> None:
+    patient = Patient.objects.create(
+        given_name="Ada",
+        family_name="Lovelace",
+        email="ada@example.com",
+        date_of_birth=date(1990, 4, 21),
+    )
+    booking = booking_create(
+        service=Service.objects.get(slug="micro-needling"),
+        location=frozen_clinic,
+        start=datetime(2026, 11, 27, 10, tzinfo=frozen_clinic.zone),
+        now=NOW,
+        channel=BookingChannel.STAFF,
+        patient_id=patient.pk,
+    )
+    assert "Consent pending" in client.get(link(booking)).text
+    page = client.get(link(booking, "consent/"))
+    assert "Sign your consent" in page.text
+    refused = client.post(link(booking, "consent/"), {"typed_name": "Ada Lovelace"})
+    assert refused.status_code == 400
+    assert not ConsentSignature.objects.exists()
+    response = client.post(
+        link(booking, "consent/"), {"typed_name": "Ada Lovelace", "policies": "on"}, follow=True
+    )
+    assert "your consent is signed" in response.text
+    signature = ConsentSignature.objects.get(patient=patient, booking=booking)
+    assert (signature.typed_name, signature.ip_address) == ("Ada Lovelace", "127.0.0.1")
+    assert signature.document.kind == ConsentKind.MICRO_NEEDLING
+    assert "Consent pending" not in response.text

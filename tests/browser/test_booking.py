@@ -292,3 +292,20 @@ def test_within_the_notice_the_patient_asks_and_the_visit_stays(
     walk.check("Your visit")
     expect(walk.page.get_by_text("we have told the team")).to_be_visible()
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CONFIRMED
+
+
+def test_a_visit_booked_by_phone_has_its_consent_signed_by_the_link(
+    new_context: ContextFactory, mode: str
+) -> None:
+    booking = booked_visit()
+    walk = Walk(new_context, mode, "consent-later")
+    walk.page.goto(manage_path(booking))
+    walk.check("Your visit")
+    walk.page.get_by_role("link", name="read and sign it before your visit").click()
+    walk.check("Sign your consent")
+    walk.page.get_by_label("Type your full name to sign").fill("Ada Lovelace")
+    walk.page.get_by_label("I have read the visit and cancellation policies above.").check()
+    walk.page.get_by_role("button", name="Sign", exact=True).click()
+    walk.check("Your visit")
+    expect(walk.page.get_by_text("your consent is signed")).to_be_visible()
+    expect(walk.page.get_by_text("Signed", exact=True)).to_be_visible()

@@ -73,6 +73,25 @@ def _calendar_attachment(booking: Booking, now: datetime) -> Attachment:
     }
 
 
+def _session_label(booking: Booking) -> str:
+    """'session 2 of 4' for a session of a course; empty for a single visit."""
+    if booking.series is None or booking.series_number is None:
+        return ""
+    return f"session {booking.series_number} of {booking.series.sessions_planned}"
+
+
+def _course(booking: Booking) -> list[dict[str, Any]]:
+    """Every session of the booking's course, in order; empty for a single visit."""
+    if booking.series is None:
+        return []
+    return [
+        {"number": number, "starts_at": starts_at}
+        for number, starts_at in booking.series.bookings.filter(status=BookingStatus.CONFIRMED)
+        .order_by("series_number")
+        .values_list("series_number", "starts_at")
+    ]
+
+
 def _notice_hours() -> int | None:
     return settings.BOOKING_CHANGE_NOTICE_HOURS or None
 
@@ -118,6 +137,7 @@ def queue_booking_messages(
         "patient_name": patient.given_name,
         "service_name": booking.service.name,
         "starts_at": booking.starts_at,
+        "session_label": _session_label(booking),
     }
     if change == BookingChange.CANCELLED:
         message_enqueue(
@@ -134,8 +154,13 @@ def queue_booking_messages(
     if change == BookingChange.MOVED:
         template, what = TemplateKey.BOOKING_CHANGE, "change"
         context["previous_starts_at"] = previous_starts_at
+    elif booking.series_id is not None and booking.series_number != 1:
+        # A course is confirmed in one email, the first session's, listing every session.
+        _queue_reminders(booking, patient.email, context, now)
+        return
     else:
         template, what = TemplateKey.BOOKING_CONFIRMATION, "confirmation"
+        context["series_sessions"] = _course(booking)
     message_enqueue(
         template=template,
         to=patient.email,

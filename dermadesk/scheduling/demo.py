@@ -13,7 +13,7 @@ Step timings (minutes from the patient's arrival), and why:
 """
 
 from datetime import time
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import (
@@ -52,6 +52,8 @@ class ServiceSpec(TypedDict):
     price_display: str
     steps: list[tuple[str, str, int, int]]
     """(label, role, start minute, end minute)"""
+    series: NotRequired[dict[str, int]]
+    """A course: fewest, default and most sessions, days apart (the Service fields)."""
 
 
 SERVICES: list[ServiceSpec] = [
@@ -80,6 +82,14 @@ SERVICES: list[ServiceSpec] = [
         "name": "Micro-Needling with PRP",
         "description": "Micro-needling with platelet-rich plasma from your own blood.",
         "price_display": "",
+        # The seed: 4 to 6 treatments, 4 weeks apart.
+        "series": {
+            "series_min_sessions": 4,
+            "series_default_sessions": 4,
+            "series_max_sessions": 6,
+            "series_interval_days": 28,
+            "series_flex_days": 3,
+        },
         "steps": [
             ("Blood draw", "prp-clinician", 0, 10),
             ("Blood draw", "room", 0, 10),
@@ -133,6 +143,7 @@ def create_demo_scheduling(location: Location) -> int:
                 "price_display": spec["price_display"],
                 "display_order": order * 10,
                 "requires_screening": spec["slug"] != "consultation",
+                **spec.get("series", {}),
             },
         )
         if not was_created:

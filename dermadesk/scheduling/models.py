@@ -120,15 +120,47 @@ class Service(models.Model):
         help_text="Ask the candidacy questions before booking (not needed for a consultation).",
     )
     display_order = models.PositiveSmallIntegerField(default=100)
+    # A course of sessions (PRP: 4 to 6, four weeks apart); 1 / 1 / 1 for a single visit.
+    series_min_sessions = models.PositiveSmallIntegerField("fewest sessions in a course", default=1)
+    series_default_sessions = models.PositiveSmallIntegerField(
+        "sessions offered by default", default=1
+    )
+    series_max_sessions = models.PositiveSmallIntegerField("most sessions in a course", default=1)
+    series_interval_days = models.PositiveSmallIntegerField("days between sessions", default=28)
+    series_flex_days = models.PositiveSmallIntegerField(
+        "days a session may move",
+        default=3,
+        help_text="When a session's regular day is closed or full, how far it may move.",
+    )
 
     class Meta:
         ordering = ("display_order", "name")
         constraints = [
             models.CheckConstraint(condition=Q(slot_minutes__gt=0), name="service_slot_positive"),
+            models.CheckConstraint(
+                condition=Q(series_min_sessions__gte=1)
+                & Q(series_default_sessions__gte=F("series_min_sessions"))
+                & Q(series_max_sessions__gte=F("series_default_sessions")),
+                name="service_series_sessions_in_order",
+                violation_error_message=(
+                    "The sessions of a course must go fewest ≤ default ≤ most, at least 1."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(series_interval_days__gt=2 * F("series_flex_days")),
+                name="service_series_windows_apart",
+                violation_error_message=(
+                    "Sessions must be more than twice the days they may move apart."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def offers_series(self) -> bool:
+        return self.series_max_sessions > 1
 
 
 class ServiceRole(models.Model):
@@ -205,6 +237,24 @@ class BookingChannel(models.TextChoices):
     API = "api", "API"
 
 
+class Series(models.Model):
+    """A course of sessions booked together; each session is a booking of its own."""
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="series")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="series")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="series"
+    )
+    sessions_planned = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.sessions_planned} sessions"
+
+
 class Booking(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="bookings")
@@ -226,6 +276,12 @@ class Booking(models.Model):
         default=0, help_text="Grows with each change: calendar apps use it to update the event."
     )
     channel = models.CharField(max_length=8, choices=BookingChannel.choices)
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
+    )
+    series_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Session k of the series (1 for the first)."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -242,6 +298,11 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=BookingStatus.HELD) | Q(hold_expires_at__isnull=False),
                 name="booking_hold_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True, series_number__isnull=True)
+                | Q(series__isnull=False, series_number__gte=1),
+                name="booking_series_has_number",
             ),
         ]
 

@@ -36,6 +36,7 @@ from dermadesk.scheduling.models import (
     Unavailability,
     WeeklyShift,
 )
+from dermadesk.scheduling.series import SeriesPlan, plan_series, session_targets
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,18 @@ class AvailabilityInputs:
     load: dict[ResourceId, float]
     """Minutes each candidate is already booked in the window: the engine's tie-break."""
     resources: dict[ResourceId, Resource]
+    open_time: IntervalSet
+    """When the location is open around the window (closures and special hours applied)."""
+
+    @property
+    def provider_roles(self) -> tuple[str, ...]:
+        """The roles filled by people: a series keeps the same ones where it can."""
+        return tuple(
+            role.name
+            for role in self.shape.roles
+            if role.candidates
+            and all(self.resources[c].kind == ResourceKind.PROVIDER for c in role.candidates)
+        )
 
 
 def resource_key(resource_id: int) -> ResourceId:
@@ -221,6 +234,7 @@ def availability_inputs(
         free=free,
         load=dict(load),
         resources={resource_key(r.pk): r for r in candidates},
+        open_time=normalize(open_time),
     )
 
 
@@ -292,3 +306,46 @@ def nearest_alternatives(
         )
     )
     return sorted(slots[:count], key=lambda slot: slot.start)
+
+
+def series_proposal(
+    *,
+    service: Service,
+    location: Location,
+    first: Slot,
+    count: int,
+    now: datetime,
+    ignoring_booking: int | None = None,
+) -> SeriesPlan:
+    """A course of ``count`` sessions of ``service``, the first being ``first``.
+
+    One read (eleven queries) covers every session's flexible window; the planner does the
+    rest. ``ignoring_booking``: the held first session does not stand in its own way.
+    """
+    zone = location.zone
+    last_target = session_targets(
+        first.start, count=count, interval_days=service.series_interval_days, zone=zone
+    )[-1]
+    flex = timedelta(days=service.series_flex_days + 1)
+    inputs = availability_inputs(
+        service=service,
+        location=location,
+        start=first.start,
+        end=last_target + flex,
+        now=now,
+        ignoring_booking=ignoring_booking,
+    )
+    return plan_series(
+        inputs.shape,
+        inputs.free,
+        first=first,
+        count=count,
+        interval_days=service.series_interval_days,
+        flex_days=service.series_flex_days,
+        now=now,
+        zone=zone,
+        rules=inputs.rules,
+        open_time=inputs.open_time,
+        provider_roles=inputs.provider_roles,
+        load=inputs.load,
+    )

@@ -14,6 +14,7 @@ inside the same transaction, so the patient's messages are written with the chan
 """
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from dermadesk.scheduling.models import (
     BookingChannel,
     BookingStatus,
     Resource,
+    Series,
     Service,
 )
 from dermadesk.scheduling.queries import availability_inputs
@@ -98,10 +100,12 @@ def _place(
     now: datetime,
     preferences: Sequence[Preference],
     ignoring_booking: int | None = None,
+    beyond_horizon: bool = False,
 ) -> tuple[list[engine.Allocation], dict[str, str]]:
     """Inside the transaction: lock, re-check, and choose resources for a visit at ``start``.
 
-    Returns the allocations to write and the role each resource plays.
+    Returns the allocations to write and the role each resource plays. ``beyond_horizon``:
+    the later sessions of a course may lie past the booking horizon.
     """
     release_expired_holds(now=now)
     window = (start, start + timedelta(microseconds=1))
@@ -118,7 +122,8 @@ def _place(
         now=now,
         ignoring_booking=ignoring_booking,
     )
-    if not engine.is_bookable_time(start, now=now, zone=location.zone, rules=inputs.rules):
+    rules = replace(inputs.rules, horizon=None) if beyond_horizon else inputs.rules
+    if not engine.is_bookable_time(start, now=now, zone=location.zone, rules=rules):
         raise NotBookable(
             "That time cannot be booked online. Please choose one of the times shown."
         )
@@ -128,7 +133,7 @@ def _place(
         window=window,
         now=now,
         zone=location.zone,
-        rules=inputs.rules,
+        rules=rules,
         preferences=preferences,
         load=inputs.load,
     )
@@ -278,31 +283,137 @@ def booking_confirm(*, booking: Booking, now: datetime, patient_id: int | None =
             current = _locked(booking)
             if current.status == BookingStatus.CONFIRMED:
                 return current
-            if current.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):
-                raise NotChangeable("This booking can no longer be confirmed.")
-            if current.hold_expires_at is not None and current.hold_expires_at <= now:
-                # The hold lapsed: the time is the patient's only if nobody took it meanwhile.
-                placed, roles = _place(
-                    service=current.service,
-                    location=current.location,
-                    start=current.starts_at,
-                    now=now,
-                    preferences=(),
-                    ignoring_booking=current.pk,
-                )
-                _move_allocations(current, placed, roles)
-            current.status = BookingStatus.CONFIRMED
-            current.hold_expires_at = None
-            if patient_id is not None:
-                current.patient_id = patient_id
-            current.save(update_fields=["status", "hold_expires_at", "patient", "updated_at"])
-            Allocation.objects.filter(booking=current).update(active=True, hold_expires_at=None)
+            _confirm_locked(current, now=now, patient_id=patient_id)
             _tell(current, BookingChange.CONFIRMED, now=now)
     except IntegrityError as error:
         if _is_exclusion_violation(error):
             raise SlotTaken from error
         raise
     return current
+
+
+def _confirm_locked(
+    current: Booking, *, now: datetime, patient_id: int | None,
+    series: Series | None = None,
+) -> None:  # fmt: skip
+    """Inside the transaction, the booking's row locked: make the hold firm."""
+    if current.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):
+        raise NotChangeable("This booking can no longer be confirmed.")
+    if current.hold_expires_at is not None and current.hold_expires_at <= now:
+        # The hold lapsed: the time is the patient's only if nobody took it meanwhile.
+        placed, roles = _place(
+            service=current.service,
+            location=current.location,
+            start=current.starts_at,
+            now=now,
+            preferences=(),
+            ignoring_booking=current.pk,
+        )
+        _move_allocations(current, placed, roles)
+    current.status = BookingStatus.CONFIRMED
+    current.hold_expires_at = None
+    if patient_id is not None:
+        current.patient_id = patient_id
+    if series is not None:
+        current.series, current.series_number = series, 1
+    current.save(
+        update_fields=[
+            "status", "hold_expires_at", "patient", "series", "series_number", "updated_at"
+        ]
+    )  # fmt: skip
+    Allocation.objects.filter(booking=current).update(active=True, hold_expires_at=None)
+
+
+class SeriesSessionTaken(SlotTaken):
+    """One session of a course could not be booked, so none of them was."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
+        self.args = (
+            f"Sorry, session {number} of your course has just been taken, so nothing was "
+            "booked. Please look at the new proposal.",
+        )
+
+
+def series_book(
+    *,
+    service: Service,
+    location: Location,
+    sessions: Sequence[engine.Slot],
+    now: datetime,
+    channel: BookingChannel,
+    patient_id: int | None = None,
+    first_hold: Booking | None = None,
+    created_by: User | None = None,
+) -> Series:
+    """Book every session of a course in one transaction: all of them, or none.
+
+    ``sessions`` are the planner's proposals, in order, each with its resources (kept where
+    still free). With ``first_hold``, the first session is that held booking, confirmed.
+    Raises ``SeriesSessionTaken`` (nothing written) when any session was taken meanwhile.
+    """
+    if not sessions:
+        raise ValueError("A course has at least one session.")
+    if not service.series_min_sessions <= len(sessions) <= service.series_max_sessions:
+        raise NotBookable(
+            f"{service.name} is booked as a course of {service.series_min_sessions} to "
+            f"{service.series_max_sessions} sessions."
+        )
+    number = 0
+    try:
+        with transaction.atomic(durable=True):
+            series = Series.objects.create(
+                location=location, service=service, patient_id=patient_id,
+                sessions_planned=len(sessions),
+            )  # fmt: skip
+            booked: list[Booking] = []
+            for number, slot in enumerate(sessions, start=1):
+                if number == 1 and first_hold is not None:
+                    first = _locked(first_hold)
+                    if first.starts_at != slot.start or first.service_id != service.pk:
+                        raise NotChangeable("The course must start with the time held.")
+                    _confirm_locked(first, now=now, patient_id=patient_id, series=series)
+                    booked.append(first)
+                    continue
+                placed, roles = _place(
+                    service=service, location=location, start=slot.start, now=now,
+                    preferences=[Preference(r, res) for r, res in slot.assignment.items()],
+                    beyond_horizon=number > 1,
+                )  # fmt: skip
+                booking = Booking.objects.create(
+                    location=location, service=service, status=BookingStatus.CONFIRMED,
+                    starts_at=slot.start, ends_at=max(item.end for item in placed),
+                    channel=channel, patient_id=patient_id, series=series,
+                    series_number=number,
+                    created_by=created_by if created_by is not None and created_by.pk else None,
+                )  # fmt: skip
+                _write_allocations(booking, placed, roles)
+                booked.append(booking)
+            # The later sessions first: when the first is told, its whole course exists.
+            for booking in [*booked[1:], booked[0]]:
+                _tell(booking, BookingChange.CONFIRMED, now=now)
+    except SlotTaken as taken:
+        raise SeriesSessionTaken(number) from taken
+    except IntegrityError as error:
+        if _is_exclusion_violation(error):
+            raise SeriesSessionTaken(number) from error
+        raise
+    return series
+
+
+def series_cancel(*, series: Series, now: datetime) -> int:
+    """Cancel the sessions of a course still ahead; those already past stay as they were."""
+    with transaction.atomic(durable=True):
+        ahead = list(
+            series.bookings.select_for_update()
+            .select_related("service", "location")
+            .filter(status=BookingStatus.CONFIRMED, starts_at__gt=now)
+            .order_by("pk")
+        )
+        for booking in ahead:
+            _cancel_locked(booking, now=now)
+    return len(ahead)
 
 
 def booking_extend_hold(*, booking: Booking, now: datetime) -> Booking:
@@ -323,19 +434,23 @@ def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
     """Cancel a booking or a hold and free its resources at once."""
     with transaction.atomic(durable=True):
         current = _locked(booking)
-        if current.status == BookingStatus.CANCELLED:
-            return current
-        if current.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
-            raise NotChangeable("This booking can no longer be cancelled.")
-        was_confirmed = current.status == BookingStatus.CONFIRMED
-        current.status = BookingStatus.CANCELLED
-        current.hold_expires_at = None
-        current.sequence += 1
-        current.save(update_fields=["status", "hold_expires_at", "sequence", "updated_at"])
-        Allocation.objects.filter(booking=current).update(active=False)
-        if was_confirmed:
-            _tell(current, BookingChange.CANCELLED, now=now)
+        _cancel_locked(current, now=now)
     return current
+
+
+def _cancel_locked(current: Booking, *, now: datetime) -> None:
+    if current.status == BookingStatus.CANCELLED:
+        return
+    if current.status not in (BookingStatus.HELD, BookingStatus.CONFIRMED):
+        raise NotChangeable("This booking can no longer be cancelled.")
+    was_confirmed = current.status == BookingStatus.CONFIRMED
+    current.status = BookingStatus.CANCELLED
+    current.hold_expires_at = None
+    current.sequence += 1
+    current.save(update_fields=["status", "hold_expires_at", "sequence", "updated_at"])
+    Allocation.objects.filter(booking=current).update(active=False)
+    if was_confirmed:
+        _tell(current, BookingChange.CANCELLED, now=now)
 
 
 def booking_reschedule(

@@ -16,12 +16,14 @@ from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import MessageStatus, OutboundMessage
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, Service
+from dermadesk.scheduling.queries import available_slots, series_proposal
 from dermadesk.scheduling.services import (
     booking_cancel,
     booking_confirm,
     booking_create,
     booking_hold,
     booking_reschedule,
+    series_book,
 )
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
@@ -201,3 +203,28 @@ def test_staff_cancelling_in_the_admin_emails_the_patient(
         {"action": "cancel_bookings", "_selected_action": [booking.pk]},
     )
     assert set(waiting(booking)) == {"confirmation", "cancellation"}
+
+
+def test_a_course_is_confirmed_in_one_email_and_each_session_reminded(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    service = Service.objects.get(slug="micro-needling-prp")
+    start = datetime(2026, 11, 30, 10, tzinfo=frozen_clinic.zone)
+    [first] = available_slots(
+        service=service, location=frozen_clinic, start=start, end=start + timedelta(minutes=1),
+        now=NOW,
+    )  # fmt: skip
+    plan = series_proposal(service=service, location=frozen_clinic, first=first, count=4, now=NOW)
+    series = series_book(
+        service=service, location=frozen_clinic, sessions=[s.slot for s in plan.sessions if s.slot],
+        now=NOW, channel=BookingChannel.WEB, patient_id=patient.pk,
+    )  # fmt: skip
+    confirmations = OutboundMessage.objects.filter(idempotency_key__endswith=":confirmation")
+    [confirmation] = confirmations
+    assert "What: Micro-Needling with PRP, session 1 of 4" in confirmation.text_body
+    assert "Your course of 4 sessions:" in confirmation.text_body
+    assert "- Session 4: Monday, February 22, 2027 at 10:00 AM CST" in confirmation.text_body
+    fourth = series.bookings.get(series_number=4)
+    reminder = waiting(fourth)["reminder-24h"]
+    assert "session 4 of 4" in reminder.text_body
+    assert OutboundMessage.objects.filter(idempotency_key__contains=":reminder-").count() == 8

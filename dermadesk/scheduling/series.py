@@ -163,13 +163,6 @@ def _plan_one(
     load: Mapping[ResourceId, float] | None,
 ) -> PlannedSession:
     local = target.astimezone(zone)
-    window = (
-        _local_midnight(local.date() - timedelta(days=flex_days), zone),
-        _local_midnight(local.date() + timedelta(days=flex_days + 1), zone),
-    )
-    slots = bookable_starts(
-        shape, free, window=window, now=now, zone=zone, rules=rules, preferences=keep, load=load
-    )
 
     def same_clinician(slot: Slot) -> bool:
         return all(slot.assignment[role] == first.assignment[role] for role in provider_roles)
@@ -180,6 +173,18 @@ def _plan_one(
         minutes = abs(_minutes_of_day(start.time()) - _minutes_of_day(local.time()))
         return (abs(days), minutes, not same_clinician(slot), days < 0, slot.start)
 
+    # Days nearest first (the first key of the ranking): the search stops at the nearest
+    # distance that has any free start, so it usually looks at one day only.
+    slots: list[Slot] = []
+    for distance in range(flex_days + 1):
+        offsets = sorted({-distance, distance})
+        for day in (local.date() + timedelta(days=offset) for offset in offsets):
+            slots += bookable_starts(
+                shape, free, window=_whole_day(day, zone), now=now, zone=zone, rules=rules,
+                preferences=keep, load=load,
+            )  # fmt: skip
+        if slots:
+            break
     best = min(slots, key=rank, default=None)
     if best is not None and best.start == target and same_clinician(best):
         return PlannedSession(number, target, best)
@@ -198,12 +203,7 @@ def _why_not(
     """Why the regular time was not kept as it was."""
     if at_target is not None:
         return Reason.PROVIDER_AWAY
-    day = target.astimezone(zone).date()
-    opened = clip(
-        open_time,
-        _local_midnight(day, zone),
-        _local_midnight(day + timedelta(days=1), zone),
-    )
+    opened = clip(open_time, *_whole_day(target.astimezone(zone).date(), zone))
     if opened == EMPTY:
         return Reason.CLOSED
     if not covers(opened, target, target + duration):
@@ -217,8 +217,12 @@ def _take(free: dict[ResourceId, IntervalSet], shape: ServiceShape, slot: Slot) 
         free[item.resource] = subtract(free[item.resource], normalize([(item.start, item.end)]))
 
 
-def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=zone)
+def _whole_day(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """One local day as an interval: midnight to midnight, 23 to 25 hours at a clock change."""
+    return (
+        datetime.combine(day, time(0), tzinfo=zone),
+        datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
+    )
 
 
 def _minutes_of_day(clock: time) -> float:

@@ -22,6 +22,10 @@ class Draft:
     """The patient's details as typed (cleaned values as text)."""
     screening: int | None = None
     """The screening response that cleared this booking."""
+    series_count: int = 0
+    """Sessions of the course the patient chose (0: the one visit only)."""
+    series_starts: list[str] = field(default_factory=list)
+    """The course's start times as the patient accepted them (ISO 8601)."""
 
     @classmethod
     def load(cls, session: SessionBase) -> "Draft":
@@ -30,6 +34,8 @@ class Draft:
             hold=str(data.get("hold", "")),
             details=dict(data.get("details", {})),
             screening=data.get("screening"),
+            series_count=int(data.get("series_count", 0)),
+            series_starts=[str(start) for start in data.get("series_starts", [])],
         )
 
     def save(self, session: SessionBase) -> None:

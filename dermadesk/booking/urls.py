@@ -6,6 +6,7 @@ app_name = "booking"
 
 urlpatterns = [
     path("", views.choose_treatment, name="start"),
+    path("course/", views.course, name="course"),
     path("details/", views.details, name="details"),
     path("hold/extend/", views.extend_hold, name="extend"),
     path("screening/", views.screening, name="screening"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("manage/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/", views.manage_cancel, name="cancel"),
+    path("manage/<str:token>/cancel-course/", views.manage_cancel_course, name="cancel-course"),
     path("manage/<str:token>/ask/", views.manage_late_request, name="late-request"),
     path("manage/<str:token>/consent/", views.manage_consent, name="consent-later"),
     path("manage/<str:token>/move/", views.manage_move_day, name="move"),

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dermadesk.booking import calendar
+from dermadesk.booking.course import SessionView, interval_text
 from dermadesk.booking.draft import Draft
 from dermadesk.booking.emails import booking_ics, late_change_request_send
 from dermadesk.booking.forms import ConsentForm, DetailsForm, ScreeningForm
@@ -31,17 +32,34 @@ from dermadesk.patients.services import (
     consent_sign,
     patient_find_or_create,
 )
-from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
-from dermadesk.scheduling.queries import available_slots, nearest_alternatives, service_rules
+from dermadesk.scheduling.engine import Slot
+from dermadesk.scheduling.models import (
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    Resource,
+    ResourceKind,
+    Service,
+)
+from dermadesk.scheduling.queries import (
+    available_slots,
+    nearest_alternatives,
+    series_proposal,
+    service_rules,
+)
+from dermadesk.scheduling.series import SeriesPlan
 from dermadesk.scheduling.services import (
     NotBookable,
     SchedulingError,
+    SeriesSessionTaken,
     SlotTaken,
     booking_cancel,
     booking_confirm,
     booking_extend_hold,
     booking_hold,
     booking_reschedule,
+    series_book,
+    series_cancel,
 )
 from dermadesk.screening.models import ScreeningOutcome, ScreeningResponse
 from dermadesk.screening.queries import current_questionnaire, questions_for, valid_screening
@@ -260,6 +278,126 @@ def hold_time(request: HttpRequest, service: str) -> HttpResponse:
     if previous is not None and previous.status == BookingStatus.HELD:
         booking_cancel(booking=previous, now=now)  # one hold per patient: the new time wins
     draft.hold = str(held.public_id)
+    draft.series_count, draft.series_starts = 0, []
+    draft.save(request.session)
+    return redirect("booking:course" if chosen.offers_series else "booking:details")
+
+
+# Step 3, for a course (Micro-Needling with PRP): how many sessions, and their dates.
+
+
+def _first_slot(held: Booking) -> Slot:
+    assignment = {role: str(resource) for role, resource in held.allocations.values_list(
+        "role", "resource_id")}  # fmt: skip
+    return Slot(held.starts_at, assignment)
+
+
+def _course_plan(held: Booking, count: int, now: datetime) -> SeriesPlan:
+    return series_proposal(
+        service=held.service, location=held.location, first=_first_slot(held), count=count,
+        now=now, ignoring_booking=held.pk,
+    )  # fmt: skip
+
+
+def _session_views(plan: SeriesPlan, held: Booking) -> list[SessionView]:
+    """The plan's sessions in the clinic's zone, with clinicians' names, ready to show."""
+    zone = held.location.zone
+    ids = {int(r) for s in plan.sessions if s.slot for r in s.slot.assignment.values()}
+    names = dict(Resource.objects.filter(pk__in=ids).values_list("pk", "name"))
+    provider_roles = set(
+        held.allocations.filter(resource__kind=ResourceKind.PROVIDER).values_list("role", flat=True)
+    )
+    first = plan.sessions[0].slot
+
+    def clinician(slot: Slot | None) -> str:
+        if slot is None:
+            return ""
+        return " and ".join(
+            sorted(names.get(int(slot.assignment[role]), "") for role in provider_roles)
+        )
+
+    return [
+        SessionView(
+            number=session.number,
+            target=session.target.astimezone(zone),
+            start=session.slot.start.astimezone(zone) if session.slot else None,
+            clinician=clinician(session.slot),
+            reason=session.reason,
+            regular_clinician=clinician(first),
+            flex_days=held.service.series_flex_days,
+        )
+        for session in plan.sessions
+    ]
+
+
+def _course_count(value: str | None, service: Service, default: int) -> int | None:
+    """The number of sessions asked for: 1 (only the first) or within the course's limits."""
+    try:
+        count = int(value) if value else default
+    except ValueError:
+        return None
+    if count == 1 or service.series_min_sessions <= count <= service.series_max_sessions:
+        return count
+    return None
+
+
+def _course_page(
+    request: HttpRequest, held: Booking, count: int, now: datetime, *, status: int = 200,
+    problem_text: str = "",
+) -> HttpResponse:  # fmt: skip
+    service = held.service
+    plan = _course_plan(held, max(count, service.series_min_sessions), now)
+    return render(
+        request,
+        "booking/course.html",
+        {
+            "step": 3,
+            "count": count,
+            "choices": range(service.series_min_sessions, service.series_max_sessions + 1),
+            "interval": interval_text(service.series_interval_days),
+            "sessions": _session_views(plan, held),
+            "complete": plan.complete,
+            "problem": problem_text,
+            **_hold_context(held, now),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def course(request: HttpRequest) -> HttpResponse:
+    """A course of sessions: the patient chooses how many and sees every date at once."""
+    draft, held = _held(request)
+    if held is None:
+        return _start_again(request)
+    service = held.service
+    if not service.offers_series:
+        return redirect("booking:details")
+    now = timezone.now()
+    source = request.POST if request.method == "POST" else request.GET
+    default = draft.series_count or service.series_default_sessions
+    count = _course_count(source.get("sessions"), service, default)
+    if count is None:
+        return _course_page(
+            request, held, default, now, status=400,
+            problem_text=f"Please choose from {service.series_min_sessions} to "
+            f"{service.series_max_sessions} sessions, or only this first visit.",
+        )  # fmt: skip
+    if request.method == "GET":
+        return _course_page(request, held, count, now)
+    if count == 1:
+        draft.series_count, draft.series_starts = 0, []
+        draft.save(request.session)
+        return redirect("booking:details")
+    plan = _course_plan(held, count, now)
+    if not plan.complete:
+        return _course_page(
+            request, held, count, now, status=409,
+            problem_text="We cannot book every session of this course online. Please "
+            "choose fewer sessions, or only this first visit, and we will help with the rest.",
+        )  # fmt: skip
+    draft.series_count = count
+    draft.series_starts = [s.slot.start.isoformat() for s in plan.sessions if s.slot]
     draft.save(request.session)
     return redirect("booking:details")
 
@@ -529,27 +667,78 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "booking/confirm.html",
-            {"patient": patient, "consents": consents, "step": 7, **_hold_context(held, now)},
+            {
+                "patient": patient,
+                "consents": consents,
+                "course": [
+                    datetime.fromisoformat(start).astimezone(held.location.zone)
+                    for start in draft.series_starts
+                ],
+                "step": 7,
+                **_hold_context(held, now),
+            },
         )
-    try:
-        booking = booking_confirm(booking=held, now=now, patient_id=patient.pk)
-    except SlotTaken as taken:
-        alternatives = nearest_alternatives(
-            service=held.service, location=held.location, around=held.starts_at, now=now
-        )
-        draft.hold = ""
-        draft.save(request.session)  # the details and answers stay for the next try
-        return _times_page(
-            request, service=held.service, location=held.location,
-            day=held.starts_at.astimezone(held.location.zone).date(), status=409,
-            problem_text=str(taken), alternatives=[s.start for s in alternatives],
-            time_action=reverse("booking:hold", args=[held.service.slug]),
-            day_page=reverse("booking:day", args=[held.service.slug]),
-        )  # fmt: skip
-    except SchedulingError as refused:
-        return problem(request, str(refused), status=409)
+    if draft.series_count:
+        outcome = _confirm_course(request, draft, held, patient, now)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        booking = outcome
+    else:
+        try:
+            booking = booking_confirm(booking=held, now=now, patient_id=patient.pk)
+        except SlotTaken as taken:
+            return _taken_at_confirm(request, draft, held, taken, now)
+        except SchedulingError as refused:
+            return problem(request, str(refused), status=409)
     Draft.clear(request.session)
     return redirect("booking:done", token=manage_token(str(booking.public_id)))
+
+
+def _taken_at_confirm(
+    request: HttpRequest, draft: Draft, held: Booking, taken: SlotTaken, now: datetime
+) -> HttpResponse:
+    """The held time went meanwhile: the nearest free times; details and answers are kept."""
+    alternatives = nearest_alternatives(
+        service=held.service, location=held.location, around=held.starts_at, now=now
+    )
+    draft.hold = ""
+    draft.save(request.session)
+    return _times_page(
+        request, service=held.service, location=held.location,
+        day=held.starts_at.astimezone(held.location.zone).date(), status=409,
+        problem_text=str(taken), alternatives=[s.start for s in alternatives],
+        time_action=reverse("booking:hold", args=[held.service.slug]),
+        day_page=reverse("booking:day", args=[held.service.slug]),
+    )  # fmt: skip
+
+
+def _confirm_course(
+    request: HttpRequest, draft: Draft, held: Booking, patient: Patient, now: datetime
+) -> Booking | HttpResponse:
+    """Book the whole course as the patient saw it, or show them what changed."""
+    plan = _course_plan(held, draft.series_count, now)
+    starts = [s.slot.start.isoformat() for s in plan.sessions if s.slot]
+    if not plan.complete or starts != draft.series_starts:
+        return _course_page(
+            request, held, draft.series_count, now, status=409,
+            problem_text="Some dates of your course changed while you were finishing. "
+            "Please look at them again: nothing is booked yet.",
+        )  # fmt: skip
+    try:
+        series = series_book(
+            service=held.service, location=held.location,
+            sessions=[s.slot for s in plan.sessions if s.slot], now=now,
+            channel=BookingChannel.WEB, patient_id=patient.pk, first_hold=held,
+        )  # fmt: skip
+    except SeriesSessionTaken as taken:
+        if taken.number == 1:
+            return _taken_at_confirm(request, draft, held, taken, now)
+        return _course_page(
+            request, held, draft.series_count, now, status=409, problem_text=str(taken)
+        )
+    except SchedulingError as refused:
+        return problem(request, str(refused), status=409)
+    return series.bookings.get(series_number=1)
 
 
 @require_GET
@@ -580,7 +769,7 @@ def _managed(token: str) -> Booking | None:
     if public_id is None:
         return None
     return (
-        Booking.objects.select_related("service", "location", "patient")
+        Booking.objects.select_related("service", "location", "patient", "series")
         .filter(public_id=public_id)
         .exclude(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
         .first()
@@ -604,8 +793,19 @@ def _manage_context(booking: Booking, token: str, now: datetime) -> dict[str, An
         "consents": consent_status(patient=booking.patient, service=booking.service, now=now)
         if booking.patient is not None
         else None,
+        "course": _course_sessions(booking),
         **_zone_context(booking.location, now),
     }
+
+
+def _course_sessions(booking: Booking) -> list[tuple[Booking, str]]:
+    """The sessions of the booking's course, each with its own manage link; [] for one visit."""
+    if booking.series is None:
+        return []
+    sessions = booking.series.bookings.exclude(status=BookingStatus.CANCELLED).order_by(
+        "series_number"
+    )  # fmt: skip
+    return [(session, manage_token(str(session.public_id))) for session in sessions]
 
 
 def _link_problem(request: HttpRequest) -> HttpResponse:
@@ -720,6 +920,29 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
     except SchedulingError as refused:
         return _move_times(request, booking, token, day, status=400, problem_text=str(refused))
     messages.success(request, "Your visit has moved. We have sent you an email with the new time.")
+    return redirect("booking:manage", token=token)
+
+
+@require_http_methods(["GET", "POST"])
+def manage_cancel_course(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancel every session of the course that is still far enough ahead to change online."""
+    booking = _managed(token)
+    if booking is None or booking.series is None:
+        return _link_problem(request)
+    now = timezone.now()
+    context = _manage_context(booking, token, now)
+    if not context["changeable"]:
+        return _too_late(request, booking, token)
+    if request.method == "GET":
+        return render(request, "booking/manage_cancel_course.html", context)
+    # This session and the later ones (all further ahead than the notice, as this one is).
+    from_this = booking.starts_at - timedelta(microseconds=1)
+    cancelled = series_cancel(series=booking.series, now=now, starting_after=from_this)
+    messages.success(
+        request,
+        f"{cancelled} session{'s' if cancelled != 1 else ''} of your course "
+        f"{'are' if cancelled != 1 else 'is'} cancelled. We have sent you an email for each.",
+    )
     return redirect("booking:manage", token=token)
 
 

@@ -402,13 +402,17 @@ def series_book(
     return series
 
 
-def series_cancel(*, series: Series, now: datetime) -> int:
-    """Cancel the sessions of a course still ahead; those already past stay as they were."""
+def series_cancel(*, series: Series, now: datetime, starting_after: datetime | None = None) -> int:
+    """Cancel the sessions of a course still ahead; how many. Those past stay as they were.
+
+    ``starting_after`` (default ``now``): only sessions that start later are cancelled, e.g.
+    ``now`` plus the notice for a patient cancelling online.
+    """
     with transaction.atomic(durable=True):
         ahead = list(
             series.bookings.select_for_update()
             .select_related("service", "location")
-            .filter(status=BookingStatus.CONFIRMED, starts_at__gt=now)
+            .filter(status=BookingStatus.CONFIRMED, starts_at__gt=starting_after or now)
             .order_by("pk")
         )
         for booking in ahead:

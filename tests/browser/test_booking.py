@@ -309,3 +309,27 @@ def test_a_visit_booked_by_phone_has_its_consent_signed_by_the_link(
     walk.check("Your visit")
     expect(walk.page.get_by_text("your consent is signed")).to_be_visible()
     expect(walk.page.get_by_text("Signed", exact=True)).to_be_visible()
+
+
+def test_a_patient_books_a_course_of_prp_sessions(new_context: ContextFactory, mode: str) -> None:
+    walk = Walk(new_context, mode, "course")
+    walk.page.goto("/book/micro-needling-prp/")
+    walk.pick_first_day_and_time()
+    walk.check("Your course of sessions")
+    expect(walk.page.locator(".course-list li")).to_have_count(4)
+    walk.page.get_by_label("5 sessions").check()
+    walk.page.get_by_role("button", name="Show the dates").click()
+    walk.check("Your course of sessions")
+    expect(walk.page.locator(".course-list li")).to_have_count(5)
+    walk.page.get_by_role("button", name="Book these 5 dates").click()
+    walk.give_details()
+    walk.answer_health_questions()
+    walk.check("Policies and consent")
+    walk.page.get_by_label("Type your full name to sign").fill("Ada Lovelace")
+    walk.page.get_by_label("I have read the visit and cancellation policies above.").check()
+    walk.page.get_by_role("button", name="Sign and continue").click()
+    walk.check("Check and confirm")
+    walk.page.get_by_role("button", name="Confirm my 5 sessions").click()
+    walk.check("You are booked")
+    expect(walk.page.locator(".course-list li")).to_have_count(5)
+    assert Booking.objects.filter(status=BookingStatus.CONFIRMED, series__isnull=False).count() == 5

@@ -68,11 +68,11 @@ def test_times_are_grouped_by_part_of_day_in_clinic_time(client: Client) -> None
     assert 'value="2026-11-26T08:00:00-06:00">8:00 a.m.</button>' in html
 
 
-def test_choosing_a_time_holds_it_and_asks_for_details(
+def test_choosing_a_prp_time_holds_it_and_asks_about_the_course(
     client: Client, frozen_clinic: Location
 ) -> None:
     response = hold(client, frozen_clinic, local(frozen_clinic, 26, 9))
-    assert (response.status_code, response["Location"]) == (302, "/book/details/")
+    assert (response.status_code, response["Location"]) == (302, "/book/course/")
     booking = Booking.objects.get()
     assert booking.status == BookingStatus.HELD
     page = client.get("/book/details/").text
@@ -150,3 +150,37 @@ def test_asking_for_more_time_extends_the_hold(client: Client, frozen_clinic: Lo
         client.post("/book/hold/extend/", {"next": "/book/details/"})
     booking = Booking.objects.get()
     assert booking.hold_expires_at == NOW + timedelta(minutes=18)
+
+
+def test_a_course_step_proposes_every_date_and_keeps_the_choice(
+    client: Client, frozen_clinic: Location
+) -> None:
+    Closure.objects.create(
+        location=frozen_clinic,
+        first_day=datetime(2026, 12, 24).date(),  # noqa: DTZ001
+        last_day=datetime(2026, 12, 24).date(),  # noqa: DTZ001
+        reason="Holiday",
+    )
+    hold(client, frozen_clinic, local(frozen_clinic, 26, 10))
+    page = client.get("/book/course/").text
+    assert "Your course of sessions" in page
+    assert "Session 4: Thursday 18 February 2027, 10:00 a.m." in page
+    assert (
+        "The clinic is closed on Thursday 24 December, so we moved this session to "
+        "Friday 25 December at 10:00 a.m." in page
+    )
+    six = client.get("/book/course/?sessions=6").text
+    assert "Session 6: Thursday 15 April 2027, 10:00 a.m." in six
+    response = client.post("/book/course/", {"sessions": "5"})
+    assert response["Location"] == "/book/details/"
+    assert client.get("/book/course/").text.count('value="5" checked') == 1
+
+
+@pytest.mark.parametrize("sessions", ["3", "7", "many", "-1"])
+def test_a_course_of_the_wrong_length_is_refused_with_a_message(
+    client: Client, frozen_clinic: Location, sessions: str
+) -> None:
+    hold(client, frozen_clinic, local(frozen_clinic, 26, 10))
+    response = client.post("/book/course/", {"sessions": sessions})
+    assert response.status_code == 400
+    assert "Please choose from 4 to 6 sessions" in response.text

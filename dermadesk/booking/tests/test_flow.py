@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -11,7 +12,8 @@ from django.test import Client
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentSignature, Patient
-from dermadesk.scheduling.models import Booking, BookingStatus, Service
+from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Series, Service
+from dermadesk.scheduling.services import booking_create
 from dermadesk.screening.models import AnswerType, ScreeningResponse
 from dermadesk.screening.queries import current_questionnaire, questions_for
 
@@ -154,3 +156,58 @@ def test_the_confirmation_email_carries_no_health_answers(
         everything = message.subject + message.text_body + message.html_body
         assert "cold sores" not in everything.lower()  # the reason given on the page
         assert "antiviral" not in everything.lower()
+
+
+def choose_course_and_finish(client: Client, location: Location, sessions: str) -> Any:
+    service = Service.objects.get(slug="micro-needling-prp")
+    start = datetime(2026, 11, 27, 10, tzinfo=location.zone)
+    assert (
+        client.post(f"/book/{service.slug}/hold/", {"start": start.isoformat()})["Location"]
+        == "/book/course/"
+    )
+    assert client.post("/book/course/", {"sessions": sessions})["Location"] == "/book/details/"
+    client.post("/book/details/", DETAILS)
+    client.post("/book/screening/", harmless_answers(service))
+    client.post("/book/consent/", {"typed_name": "Ada Lovelace", "policies": "on"})
+    return client
+
+
+def test_a_patient_books_a_course_of_four_prp_sessions(
+    client: Client, frozen_clinic: Location
+) -> None:
+    choose_course_and_finish(client, frozen_clinic, "4")
+    page = client.get("/book/confirm/").text
+    assert "Confirm my 4 sessions" in page
+    response = client.post("/book/confirm/", follow=True)
+    assert "You are booked" in response.text
+    assert "session 1 of 4" in response.text
+    assert "Friday 19 February 2027, 10:00 a.m." in response.text
+    series = Series.objects.get()
+    assert series.bookings.filter(status=BookingStatus.CONFIRMED).count() == 4
+    assert {b.patient_id for b in series.bookings.all()} == {Patient.objects.get().pk}
+
+
+def test_course_dates_taken_meanwhile_are_shown_again_and_nothing_is_booked(
+    client: Client, frozen_clinic: Location
+) -> None:
+    choose_course_and_finish(client, frozen_clinic, "4")
+    third = datetime(2027, 1, 22, 10, tzinfo=frozen_clinic.zone)
+    booking_create(
+        service=Service.objects.get(slug="micro-needling-prp"), location=frozen_clinic,
+        start=third, now=NOW, channel=BookingChannel.STAFF,
+    )  # fmt: skip
+    response = client.post("/book/confirm/")
+    assert response.status_code == 409
+    assert "Some dates of your course changed" in response.text
+    assert "so we moved this session to" in response.text
+    assert not Series.objects.exists()
+    assert Booking.objects.filter(status=BookingStatus.HELD).count() == 1
+
+
+def test_only_the_first_visit_of_a_course_can_be_booked(
+    client: Client, frozen_clinic: Location
+) -> None:
+    choose_course_and_finish(client, frozen_clinic, "1")
+    client.post("/book/confirm/")
+    booking = Booking.objects.get(status=BookingStatus.CONFIRMED)
+    assert booking.series is None

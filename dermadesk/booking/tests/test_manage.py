@@ -10,7 +10,8 @@ from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import ConsentKind, ConsentSignature, Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
-from dermadesk.scheduling.services import booking_create
+from dermadesk.scheduling.queries import available_slots, series_proposal
+from dermadesk.scheduling.services import booking_create, series_book
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
 
@@ -157,3 +158,32 @@ def test_a_visit_booked_without_consent_can_be_signed_by_the_link(
     assert (signature.typed_name, signature.ip_address) == ("Ada Lovelace", "127.0.0.1")
     assert signature.document.kind == ConsentKind.MICRO_NEEDLING
     assert "Consent pending" not in response.text
+
+
+def test_cancelling_the_rest_of_a_course_keeps_the_sessions_before(
+    client: Client, frozen_clinic: Location
+) -> None:
+    service = Service.objects.get(slug="micro-needling-prp")
+    start = datetime(2026, 11, 27, 10, tzinfo=frozen_clinic.zone)
+    [first] = available_slots(
+        service=service, location=frozen_clinic, start=start, end=start + timedelta(minutes=1),
+        now=NOW,
+    )  # fmt: skip
+    plan = series_proposal(service=service, location=frozen_clinic, first=first, count=4, now=NOW)
+    series = series_book(
+        service=service, location=frozen_clinic, sessions=[s.slot for s in plan.sessions if s.slot],
+        now=NOW, channel=BookingChannel.STAFF,
+    )  # fmt: skip
+    second = series.bookings.get(series_number=2)
+    page = client.get(link(second)).text
+    assert "session 2 of 4" in page
+    assert "Cancel this and the later sessions" in page
+    response = client.post(link(second, "cancel-course/"), follow=True)
+    assert "3 sessions of your course are cancelled." in response.text
+    statuses = list(series.bookings.order_by("series_number").values_list("status", flat=True))
+    assert statuses == ["confirmed", "cancelled", "cancelled", "cancelled"]
+
+
+def test_a_single_visit_has_no_course_to_cancel(client: Client, frozen_clinic: Location) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    assert client.post(link(booking, "cancel-course/")).status_code == 404

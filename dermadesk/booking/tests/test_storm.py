@@ -92,7 +92,7 @@ def attempt(base: str, slug: str, start: datetime, barrier: threading.Barrier) -
             return f"unexpected {response.status}"
     except urllib.error.HTTPError as answer:
         text = answer.read().decode()
-        if answer.code == 302 and answer.headers["Location"] == "/book/details/":
+        if answer.code == 302 and answer.headers["Location"] in ("/book/details/", "/book/course/"):
             return "held"
         if (
             answer.code == 409

@@ -9,6 +9,7 @@ from dermadesk.scheduling.models import (
     Allocation,
     Booking,
     Resource,
+    Series,
     Service,
     ServiceRole,
     ServiceSegment,
@@ -16,7 +17,12 @@ from dermadesk.scheduling.models import (
     Unavailability,
     WeeklyShift,
 )
-from dermadesk.scheduling.services import SchedulingError, booking_cancel, booking_confirm
+from dermadesk.scheduling.services import (
+    SchedulingError,
+    booking_cancel,
+    booking_confirm,
+    series_cancel,
+)
 
 
 @admin.register(Skill)
@@ -74,7 +80,9 @@ class AllocationInline(admin.TabularInline):  # type: ignore[type-arg]
 class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Bookings are read here and changed only through the booking services (actions)."""
 
-    list_display = ("starts_at", "service", "patient", "location", "status", "channel")
+    list_display = (
+        "starts_at", "service", "patient", "series_number", "location", "status", "channel"
+    )  # fmt: skip
     list_filter = ("status", "location", "service", "channel")
     list_select_related = ("service", "patient", "location")
     search_fields = ("patient__family_name", "patient__given_name", "patient__email")
@@ -82,6 +90,8 @@ class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = (
         "public_id",
         "patient",
+        "series",
+        "series_number",
         "location",
         "service",
         "status",
@@ -127,3 +137,39 @@ class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.message_user(request, f"{booking}: {error}", messages.WARNING)
         if changed:
             self.message_user(request, f"{changed} booking(s) {done}.", messages.SUCCESS)
+
+
+class SeriesBookingInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Booking
+    extra = 0
+    can_delete = False
+    fields = ("series_number", "starts_at", "status")
+    readonly_fields = fields
+    ordering = ("series_number",)
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Courses of sessions; each session is a booking, changed through its own page."""
+
+    list_display = ("service", "patient", "sessions_planned", "location", "created_at")
+    list_select_related = ("service", "patient", "location")
+    readonly_fields = ("location", "service", "patient", "sessions_planned", "created_at")
+    inlines = (SeriesBookingInline,)
+    actions = ("cancel_sessions_ahead",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # A course is booked through the booking pages, all sessions at once.
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Cancel the sessions still ahead")
+    def cancel_sessions_ahead(self, request: HttpRequest, queryset: QuerySet[Series]) -> None:
+        now = timezone.now()
+        cancelled = sum(series_cancel(series=series, now=now) for series in queryset)
+        self.message_user(request, f"{cancelled} session(s) cancelled.", messages.SUCCESS)

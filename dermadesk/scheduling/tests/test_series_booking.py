@@ -5,7 +5,10 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+import time_machine
+from django.contrib.auth.models import User
 from django.db import connection
+from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
 from dermadesk.clinic.models import Closure, Location
@@ -189,3 +192,27 @@ def test_two_patients_booking_overlapping_courses_at_once_one_wins_whole(
     assert Series.objects.count() == 1
     assert Booking.objects.count() == 4
     assert overlapping_allocations() == 0
+
+
+def test_staff_see_a_course_and_cancel_what_is_ahead_in_the_admin(
+    clinic: Location, client: Client
+) -> None:
+    plan = series_proposal(
+        service=prp(), location=clinic, first=first_slot(clinic), count=4, now=NOW
+    )
+    series = series_book(
+        service=prp(), location=clinic, sessions=[s.slot for s in plan.sessions if s.slot],
+        now=NOW, channel=BookingChannel.STAFF,
+    )  # fmt: skip
+    client.force_login(User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
+    page = client.get(f"/admin/scheduling/series/{series.pk}/change/")
+    assert page.status_code == 200
+    assert page.text.count("Confirmed") >= 4
+    with time_machine.travel(NOW + timedelta(days=30), tick=False):
+        client.force_login(User.objects.get(username="manager"))  # the first session's age
+        response = client.post(
+            "/admin/scheduling/series/",
+            {"action": "cancel_sessions_ahead", "_selected_action": [series.pk]},
+            follow=True,
+        )
+    assert "2 session(s) cancelled." in response.text

@@ -83,6 +83,14 @@ class Walk:
         self.check("Choose a time")
         self.page.locator("main form .time-list button").first.click()
 
+    def only_the_first_visit(self) -> None:
+        """The course step of PRP: book the first session alone."""
+        self.check("Your course of sessions")
+        self.page.get_by_label("Only this first visit for now").check()
+        self.page.get_by_role("button", name="Show the dates").click()
+        self.check("Your course of sessions")
+        self.page.get_by_role("button", name="Continue with the first visit only").click()
+
     def give_details(self) -> None:
         self.check("Your details")
         self.page.get_by_label("First name").fill("Ada")
@@ -188,6 +196,7 @@ def test_a_time_taken_meanwhile_offers_the_nearest_and_keeps_the_details(
     walk = Walk(new_context, mode, "taken")
     walk.page.goto("/book/micro-needling-prp/")
     walk.pick_first_day_and_time()
+    walk.only_the_first_visit()
     walk.give_details()
     walk.answer_health_questions()
     expire_hold_and_give_the_time_away(Location.objects.get())
@@ -198,6 +207,7 @@ def test_a_time_taken_meanwhile_offers_the_nearest_and_keeps_the_details(
     if walk.javascript:
         expect(notice).to_be_focused()
     notice.locator(".time-list button").first.click()
+    walk.only_the_first_visit()
     walk.check("Your details")
     expect(walk.page.get_by_label("Email")).to_have_value("ada@example.com")
     walk.page.get_by_role("button", name="Continue").click()

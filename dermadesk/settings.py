@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_tasks_db",
     "django_htmx",
+    "ninja",
+    "corsheaders",
     "dermadesk.clinic",
     "dermadesk.scheduling",
     "dermadesk.patients",
@@ -61,11 +63,13 @@ INSTALLED_APPS = [
     "dermadesk.website",
     "dermadesk.notifications",
     "dermadesk.contact",
+    "dermadesk.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -165,6 +169,12 @@ BOOKING_CHANGE_NOTICE_HOURS = env_int("BOOKING_CHANGE_NOTICE_HOURS", 24)
 # How long screening answers stay valid: the treatment date must fall within this many days
 # of the day they were given.
 SCREENING_VALID_DAYS = env_int("SCREENING_VALID_DAYS", 90)
+
+# The JSON API (dermadesk/api). Requests per client address, e.g. "120/m" or "2000/h".
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+# Other sites (the clinic's own, e.g. https://clinic.example) whose pages may call the API.
+CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
 # The country a phone number without a country code belongs to (two letters, e.g. US, GB).
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US").upper()
 

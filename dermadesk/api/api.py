@@ -1,0 +1,451 @@
+"""The JSON API (django-ninja): what a clinic's own website or app needs to book online.
+
+Every operation calls the same services as the booking pages, so the rules (availability,
+screening, consent, the change notice) are the site's rules. Errors are RFC 9457 problem
+details with the status that says what went wrong: 400 or 422 for bad input, 404 for an
+unknown or foreign id, 409 for a time taken or a change too late, 429 when rate-limited.
+The OpenAPI document is at ``/api/openapi.json``, its reader at ``/api/docs``.
+"""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.throttling import AnonRateThrottle
+
+from dermadesk.api.schemas import (
+    AvailabilityOut,
+    BookingIn,
+    BookingOut,
+    HoldIn,
+    HoldOut,
+    LocationOut,
+    Problem,
+    QuestionOut,
+    RescheduleIn,
+    ServiceOut,
+)
+from dermadesk.booking.policy import change_allowed_online
+from dermadesk.booking.tokens import booking_id_from_token, manage_token
+from dermadesk.clinic.models import Location
+from dermadesk.patients.queries import consent_status
+from dermadesk.patients.services import PatientError, consent_sign, patient_find_or_create
+from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
+from dermadesk.scheduling.queries import available_slots, nearest_alternatives
+from dermadesk.scheduling.services import (
+    NotBookable,
+    SchedulingError,
+    SlotTaken,
+    booking_cancel,
+    booking_confirm,
+    booking_hold,
+    booking_reschedule,
+)
+from dermadesk.screening.models import ScreeningOutcome
+from dermadesk.screening.queries import current_questionnaire, questions_for, valid_screening
+from dermadesk.screening.rules import InvalidAnswers
+from dermadesk.screening.services import ScreeningError, screening_submit
+
+MAX_DAYS = 62
+PROBLEMS = {400: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem}
+OK_OUTCOMES = (ScreeningOutcome.SUITABLE, ScreeningOutcome.SUITABLE_WITH_NOTES)
+
+
+class ClientThrottle(AnonRateThrottle):
+    """Requests per client address, at the rate ``API_RATE_LIMIT`` says when asked."""
+
+    def __init__(self) -> None:
+        super().__init__(settings.API_RATE_LIMIT)
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.API_RATE_LIMIT  # read each time, so a change takes effect
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class ProblemAPI(NinjaAPI):
+    """The document says what is sent: errors as ``application/problem+json``."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content["application/problem+json"] = content.pop("application/json")
+        return schema
+
+
+api = ProblemAPI(
+    title="dermadesk",
+    version="1",
+    description=(
+        "Book the clinic's treatments: locations, services, free times, holds, bookings, "
+        "and changes by the booking's private manage token. Times are ISO 8601 with an "
+        "offset; every error is an RFC 9457 problem."
+    ),
+    urls_namespace="api",
+    throttle=[ClientThrottle()],
+)
+
+
+class ApiProblem(Exception):
+    """Answer with a problem: ``status``, a title, a sentence for people, and more fields."""
+
+    def __init__(self, status: int, title: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail, self.extra = status, title, detail, extra
+
+
+def _problem(request: HttpRequest, status: int, title: str, detail: str, **extra: Any) -> Any:
+    body = Problem(title=title, status=status, detail=detail, **extra)
+    response = api.create_response(
+        request, body.model_dump(mode="json", exclude_none=True), status=status
+    )
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(ApiProblem)
+def _api_problem(request: HttpRequest, error: ApiProblem) -> HttpResponse:
+    return _problem(request, error.status, error.title, error.detail, **error.extra)  # type: ignore[no-any-return]
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(part) for part in item.get("loc", ()) if part != "body"),
+            "message": str(item.get("msg", "Invalid value.")),
+        }
+        for item in error.errors
+    ]
+    return _problem(  # type: ignore[no-any-return]
+        request, 422, "Invalid input", "Some of what was sent is missing or not valid.",
+        errors=errors,
+    )  # fmt: skip
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return _problem(request, 404, "Not found", str(error) or "Nothing is found here.")  # type: ignore[no-any-return]
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    title = "Too many requests" if error.status_code == 429 else "Request refused"
+    return _problem(request, error.status_code, title, error.message)  # type: ignore[no-any-return]
+
+
+def _location(slug: str | None) -> Location:
+    location = (
+        Location.objects.filter(slug=slug).first()
+        if slug
+        else Location.objects.order_by("pk").first()
+    )
+    if location is None:
+        raise Http404("No clinic location has this name.")
+    return location
+
+
+def _service(slug: str) -> Service:
+    service = Service.objects.filter(slug=slug, active=True, bookable_online=True).first()
+    if service is None:
+        raise Http404("No treatment bookable online has this name.")
+    return service
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ApiProblem(400, "Time without a zone", "Give times with their offset, e.g. +00:00.")
+    return moment
+
+
+def _taken(service: Service, location: Location, around: datetime, now: datetime,
+           ignoring: int | None = None) -> ApiProblem:  # fmt: skip
+    alternatives = nearest_alternatives(
+        service=service, location=location, around=around, now=now, ignoring_booking=ignoring
+    )
+    return ApiProblem(
+        409, "Time taken", str(SlotTaken()), alternatives=[slot.start for slot in alternatives]
+    )
+
+
+def _booking_out(booking: Booking, now: datetime) -> BookingOut:
+    complete = (
+        consent_status(patient=booking.patient, service=booking.service, now=now).complete
+        if booking.patient is not None
+        else False
+    )
+    return BookingOut(
+        manage_token=manage_token(str(booking.public_id)),
+        service=booking.service.slug,
+        location=booking.location.slug,
+        status=booking.status,
+        start=booking.starts_at.astimezone(UTC),
+        end=booking.ends_at.astimezone(UTC),
+        consent_complete=complete,
+    )
+
+
+@api.get("/locations", response=list[LocationOut], tags=["clinic"])
+def list_locations(request: HttpRequest) -> list[LocationOut]:
+    """The clinic's locations, each with its time zone."""
+    return [
+        LocationOut(
+            slug=location.slug,
+            name=location.name,
+            time_zone=location.time_zone,
+            phone=location.phone,
+            email=location.email,
+            address_lines=location.address_lines,
+        )
+        for location in Location.objects.order_by("pk")
+    ]
+
+
+@api.get("/services", response=list[ServiceOut], tags=["clinic"])
+def list_services(request: HttpRequest) -> list[dict[str, Any]]:
+    """The treatments bookable online; a course says how many sessions, how far apart."""
+    return [
+        {
+            "slug": service.slug,
+            "name": service.name,
+            "description": service.description,
+            "price_display": service.price_display,
+            "requires_screening": service.requires_screening,
+            "course": {
+                "min_sessions": service.series_min_sessions,
+                "default_sessions": service.series_default_sessions,
+                "max_sessions": service.series_max_sessions,
+                "interval_days": service.series_interval_days,
+            }
+            if service.offers_series
+            else None,
+        }
+        for service in Service.objects.filter(active=True, bookable_online=True)
+    ]
+
+
+@api.get(
+    "/services/{slug}/availability", response={200: AvailabilityOut, **PROBLEMS}, tags=["booking"]
+)
+def availability(
+    request: HttpRequest, slug: str, start: date, end: date, location: str | None = None
+) -> AvailabilityOut:
+    """Every free start from ``start`` up to (not including) ``end``, local dates, ≤ 62 days."""
+    service, place = _service(slug), _location(location)
+    if end <= start:
+        raise ApiProblem(400, "Empty range", "The end date must come after the start date.")
+    if (end - start).days > MAX_DAYS:
+        raise ApiProblem(400, "Range too long", f"Ask for at most {MAX_DAYS} days at a time.")
+    zone = place.zone
+    try:
+        window_start = datetime.combine(start, time(0), tzinfo=zone)
+        window_end = datetime.combine(end, time(0), tzinfo=zone)
+    except OverflowError as error:
+        raise ApiProblem(400, "Date out of range", "Choose dates nearer today.") from error
+    slots = available_slots(
+        service=service, location=place, start=window_start, end=window_end, now=timezone.now()
+    )
+    return AvailabilityOut(
+        service=service.slug,
+        location=place.slug,
+        time_zone=place.time_zone,
+        slots=[{"start": slot.start, "local_start": slot.start.astimezone(zone)} for slot in slots],  # type: ignore[misc]
+    )
+
+
+@api.get("/services/{slug}/questions", response={200: list[QuestionOut], **PROBLEMS},
+         tags=["booking"])  # fmt: skip
+def questions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """The health questions to answer before booking this treatment (empty when none)."""
+    service = _service(slug)
+    questionnaire = current_questionnaire()
+    if not service.requires_screening or questionnaire is None:
+        return []
+    return [
+        {
+            "key": question.key,
+            "text": question.text,
+            "help_text": question.help_text,
+            "answer_type": question.answer_type,
+            "required": question.required,
+            "choices": [{"value": value, "label": label} for value, label in question.choice_pairs],
+        }
+        for question in questions_for(questionnaire=questionnaire, service=service)
+    ]
+
+
+@api.post("/holds", response={201: HoldOut, **PROBLEMS}, tags=["booking"])
+def create_hold(request: HttpRequest, data: HoldIn) -> Status[HoldOut]:
+    """Hold a free start while the patient gives their details (``BOOKING_HOLD_MINUTES``)."""
+    service, place = _service(data.service), _location(data.location)
+    start, now = _aware(data.start), timezone.now()
+    try:
+        held = booking_hold(
+            service=service, location=place, start=start, now=now, channel=BookingChannel.API
+        )
+    except SlotTaken:
+        raise _taken(service, place, start, now) from None
+    except NotBookable as refused:
+        raise ApiProblem(400, "Time not offered", str(refused)) from refused
+    expires = held.hold_expires_at or now  # a hold always has its expiry (a constraint)
+    return Status(
+        201, HoldOut(hold_id=str(held.public_id), start=held.starts_at, expires_at=expires)
+    )
+
+
+def _screen(held: Booking, patient: Any, answers: dict[str, str], now: datetime) -> None:
+    """The treatment's screening on the visit's date, from a valid earlier one or these answers."""
+    service = held.service
+    day = held.starts_at.astimezone(held.location.zone).date()
+    response = valid_screening(patient=patient, service=service, treatment_date=day, now=now)
+    if response is None:
+        questionnaire = current_questionnaire()
+        if questionnaire is None:
+            raise ApiProblem(409, "Screening paused", "Online booking of treatments is paused.")
+        try:
+            response = screening_submit(
+                patient=patient, questionnaire=questionnaire, answers=answers, service=service,
+                treatment_date=day, now=now,
+            )  # fmt: skip
+        except InvalidAnswers as invalid:
+            raise ApiProblem(
+                422, "Invalid answers", "Some screening answers are missing or not valid.",
+                errors=[{"field": f"answers.{k}", "message": m} for k, m in invalid.errors.items()],
+            ) from invalid  # fmt: skip
+        except ScreeningError as refused:
+            raise ApiProblem(422, "Screening refused", str(refused)) from refused
+    if response.outcome not in OK_OUTCOMES:
+        booking_cancel(booking=held, now=now)
+        title = (
+            "Consultation first"
+            if response.outcome == ScreeningOutcome.CONSULT_FIRST
+            else "Not suitable"
+        )
+        raise ApiProblem(
+            422, title, "This treatment cannot be booked online for this patient now; a "
+            "consultation can be.", reasons=list(response.reasons),
+        )  # fmt: skip
+
+
+@api.post("/bookings", response={201: BookingOut, **PROBLEMS}, tags=["booking"])
+def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
+    """Turn a hold into a booking: the patient, their screening answers and their consent."""
+    now = timezone.now()
+    held = (
+        Booking.objects.select_related("service", "location")
+        .filter(public_id__iexact=data.hold_id.strip())
+        .filter(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
+        .first()
+        if _is_uuid(data.hold_id)
+        else None
+    )
+    if held is None:
+        raise Http404("No hold has this id; it may have been booked or let go already.")
+    if not data.consent.accept_policies:
+        raise ApiProblem(422, "Policies not accepted", "The patient must accept the policies.")
+    person = data.patient
+    try:
+        patient, _ = patient_find_or_create(
+            given_name=person.given_name, family_name=person.family_name, email=person.email,
+            phone=person.phone, date_of_birth=person.date_of_birth,
+            today=now.astimezone(held.location.zone).date(),
+        )  # fmt: skip
+    except PatientError as invalid:
+        raise ApiProblem(422, "Invalid patient details", str(invalid)) from invalid
+    if held.service.requires_screening:
+        _screen(held, patient, data.answers, now)
+    consents = consent_status(patient=patient, service=held.service, now=now)
+    chosen = [item.document for item in consents.pending] + [
+        item.document for item in consents.optional if item.document.kind in data.consent.optional
+    ]
+    try:
+        for document in chosen:
+            consent_sign(
+                patient=patient, document=document, typed_name=data.consent.typed_name, now=now,
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""), booking=held,
+            )  # fmt: skip
+    except PatientError as refused:
+        raise ApiProblem(422, "Consent not signed", str(refused)) from refused
+    try:
+        booking = booking_confirm(booking=held, now=now, patient_id=patient.pk)
+    except SlotTaken:
+        raise _taken(held.service, held.location, held.starts_at, now) from None
+    except SchedulingError as refused:
+        raise ApiProblem(409, "Not bookable", str(refused)) from refused
+    return Status(201, _booking_out(booking, now))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _managed(token: str) -> Booking:
+    public_id = booking_id_from_token(token)
+    booking = (
+        Booking.objects.select_related("service", "location", "patient")
+        .filter(public_id=public_id)
+        .exclude(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
+        .first()
+        if public_id is not None
+        else None
+    )
+    if booking is None:
+        raise Http404("This token names no booking; it may be incomplete or too old.")
+    return booking
+
+
+def _changeable(booking: Booking, now: datetime) -> None:
+    notice = timedelta(hours=settings.BOOKING_CHANGE_NOTICE_HOURS)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise ApiProblem(409, "Not changeable", "This booking can no longer be changed.")
+    if not change_allowed_online(starts_at=booking.starts_at, now=now, notice=notice):
+        raise ApiProblem(
+            409, "Too late to change online",
+            f"Changes close {settings.BOOKING_CHANGE_NOTICE_HOURS} hours before the visit; "
+            f"please call the clinic on {booking.location.phone}.",
+        )  # fmt: skip
+
+
+@api.get("/bookings/{token}", response={200: BookingOut, **PROBLEMS}, tags=["manage"])
+def get_booking(request: HttpRequest, token: str) -> BookingOut:
+    """The booking the manage token names."""
+    return _booking_out(_managed(token), timezone.now())
+
+
+@api.post("/bookings/{token}/reschedule", response={200: BookingOut, **PROBLEMS}, tags=["manage"])
+def reschedule_booking(request: HttpRequest, token: str, data: RescheduleIn) -> BookingOut:
+    """Move the booking; the old time is given up only once the new one is secured."""
+    booking, now = _managed(token), timezone.now()
+    _changeable(booking, now)
+    start = _aware(data.start)
+    try:
+        moved = booking_reschedule(booking=booking, start=start, now=now)
+    except SlotTaken:
+        raise _taken(booking.service, booking.location, start, now, booking.pk) from None
+    except NotBookable as refused:
+        raise ApiProblem(400, "Time not offered", str(refused)) from refused
+    except SchedulingError as refused:
+        raise ApiProblem(409, "Not changeable", str(refused)) from refused
+    return _booking_out(moved, now)
+
+
+@api.post("/bookings/{token}/cancel", response={200: BookingOut, **PROBLEMS}, tags=["manage"])
+def cancel_booking(request: HttpRequest, token: str) -> BookingOut:
+    """Cancel the booking (within the change notice)."""
+    booking, now = _managed(token), timezone.now()
+    _changeable(booking, now)
+    return _booking_out(booking_cancel(booking=booking, now=now), now)

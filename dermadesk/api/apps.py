@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "dermadesk.api"
+    verbose_name = "JSON API"

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dermadesk.website",
     "dermadesk.notifications",
     "dermadesk.contact",
+    "dermadesk.waitlist",
     "dermadesk.api",
 ]
 
@@ -169,6 +170,9 @@ BOOKING_CHANGE_NOTICE_HOURS = env_int("BOOKING_CHANGE_NOTICE_HOURS", 24)
 # How long screening answers stay valid: the treatment date must fall within this many days
 # of the day they were given.
 SCREENING_VALID_DAYS = env_int("SCREENING_VALID_DAYS", 90)
+
+# How long a time freed for someone on the waitlist is held for them to take it.
+WAITLIST_OFFER_HOURS = env_int("WAITLIST_OFFER_HOURS", 2)
 
 # The JSON API (dermadesk/api). Requests per client address, e.g. "120/m" or "2000/h".
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")

@@ -5,10 +5,13 @@ Pure: no Django. Times come in as aware datetimes and are grouped in the clinic'
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-PARTS_OF_DAY = (("Morning", time(0)), ("Afternoon", time(12)), ("Evening", time(17)))
+from dermadesk.waitlist.matching import PARTS_OF_DAY as DAY_PARTS
+
+# Said the same way everywhere: the waitlist's parts of the day are these.
+PARTS_OF_DAY = tuple((name, begins) for _, name, begins in DAY_PARTS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from django import forms
 
 from dermadesk.patients.identity import InvalidPhone, normalize_phone
 from dermadesk.screening.models import AnswerType, Question
+from dermadesk.waitlist.matching import PARTS_OF_DAY
 
 
 class DetailsForm(forms.Form):
@@ -115,3 +116,56 @@ class ConsentForm(forms.Form):
             self.fields[f"optional_{kind}"] = forms.BooleanField(
                 label=f"I also agree to: {title} (optional)", required=False
             )
+
+
+class WaitlistForm(forms.Form):
+    """Joining the waitlist: when, what part of the day, with whom, and how to reach you."""
+
+    first_day = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The first day you could come.",
+    )  # fmt: skip
+    last_day = forms.DateField(
+        label="Until", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last day you could come.",
+    )  # fmt: skip
+    parts_of_day = forms.MultipleChoiceField(
+        label="Times of day that suit you",
+        choices=[(key, name) for key, name, _ in PARTS_OF_DAY],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave all unticked if any time of day suits you.",
+    )
+    clinician = forms.ChoiceField(label="Clinician", required=False)
+    given_name = forms.CharField(label="First name", max_length=80)
+    family_name = forms.CharField(label="Last name", max_length=80)
+    email = forms.EmailField(label="Email", max_length=254, help_text="We send the offer here.")
+    phone = forms.CharField(label="Mobile or phone number", max_length=32)
+
+    def __init__(
+        self, *args: object, region: str, today: date, clinicians: Sequence[Any] = (),
+        **kwargs: object,
+    ) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.region, self.today = region, today
+        self.fields["clinician"].choices = [("", "Anyone")] + [  # type: ignore[attr-defined]
+            (str(person.pk), person.name) for person in clinicians
+        ]
+        for name, value in {"given_name": "given-name", "family_name": "family-name",
+                            "email": "email", "phone": "tel"}.items():  # fmt: skip
+            self.fields[name].widget.attrs["autocomplete"] = value
+
+    def clean_phone(self) -> str:
+        try:
+            return normalize_phone(self.cleaned_data["phone"], self.region)
+        except InvalidPhone as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_last_day(self) -> date:
+        last: date = self.cleaned_data["last_day"]
+        if last < self.today:
+            raise forms.ValidationError("Please choose a day from today on.")
+        first = self.cleaned_data.get("first_day")
+        if first is not None and last < first:
+            raise forms.ValidationError("Please choose a last day on or after the first day.")
+        return last

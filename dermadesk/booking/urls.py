@@ -22,7 +22,9 @@ urlpatterns = [
     path("manage/<str:token>/move/", views.manage_move_day, name="move"),
     path("manage/<str:token>/move/to/", views.manage_move, name="move-to"),
     path("manage/<str:token>/move/<str:day>/", views.manage_move_time, name="move-time"),
+    path("offer/<str:token>/", views.waitlist_offer_page, name="offer"),
     path("<slug:service>/", views.choose_day, name="day"),
+    path("<slug:service>/waitlist/", views.waitlist_join_page, name="waitlist"),
     path("<slug:service>/hold/", views.hold_time, name="hold"),
     path("<slug:service>/<str:day>/", views.choose_time, name="time"),
 ]

@@ -20,7 +20,7 @@ from dermadesk.booking import calendar
 from dermadesk.booking.course import SessionView, interval_text
 from dermadesk.booking.draft import Draft
 from dermadesk.booking.emails import booking_ics, late_change_request_send
-from dermadesk.booking.forms import ConsentForm, DetailsForm, ScreeningForm
+from dermadesk.booking.forms import ConsentForm, DetailsForm, ScreeningForm, WaitlistForm
 from dermadesk.booking.policy import change_allowed_online, notice_in_words
 from dermadesk.booking.tokens import booking_id_from_token, manage_token
 from dermadesk.clinic.models import Location
@@ -65,6 +65,8 @@ from dermadesk.screening.models import ScreeningOutcome, ScreeningResponse
 from dermadesk.screening.queries import current_questionnaire, questions_for, valid_screening
 from dermadesk.screening.rules import InvalidAnswers
 from dermadesk.screening.services import ScreeningError, screening_submit
+from dermadesk.waitlist.models import EntryStatus as WaitlistStatus
+from dermadesk.waitlist.services import WaitlistError, entry_from_token, waitlist_join
 
 # After the details: the screening questionnaire.
 NEXT_AFTER_DETAILS = "booking:screening"
@@ -402,6 +404,85 @@ def course(request: HttpRequest) -> HttpResponse:
     return redirect("booking:details")
 
 
+# The waitlist: joining it when no time suits, and taking a time it offers.
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_join_page(request: HttpRequest, service: str) -> HttpResponse:
+    """Join the waitlist: dates, parts of the day, perhaps a clinician, and how to reach you."""
+    chosen = _service(service)
+    location = _location(request)
+    now = timezone.now()
+    today = now.astimezone(location.zone).date()
+    clinicians = list(
+        Resource.objects.filter(location=location, kind=ResourceKind.PROVIDER, active=True)
+    )
+    form = WaitlistForm(
+        request.POST if request.method == "POST" else None,
+        region=location.country, today=today, clinicians=clinicians,
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            waitlist_join(
+                service=chosen, location=location, given_name=data["given_name"],
+                family_name=data["family_name"], email=data["email"], phone=data["phone"],
+                first_day=data["first_day"], last_day=data["last_day"],
+                parts_of_day=list(data["parts_of_day"]),
+                clinician_id=int(data["clinician"]) if data["clinician"] else None, now=now,
+            )  # fmt: skip
+        except WaitlistError as refused:
+            form.add_error(None, str(refused))
+        else:
+            return render(
+                request, "booking/waitlist_joined.html",
+                {"service": chosen, "location": location, "email": data["email"]},
+            )  # fmt: skip
+    return render(
+        request,
+        "booking/waitlist_join.html",
+        {"form": form, "service": chosen, **_zone_context(location, now)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_offer_page(request: HttpRequest, token: str) -> HttpResponse:
+    """A time the waitlist offers: shown, and taken into the usual booking steps."""
+    entry = entry_from_token(token)
+    now = timezone.now()
+    held = entry.offered if entry is not None else None
+    live = (
+        entry is not None
+        and entry.status == WaitlistStatus.OFFERED
+        and held is not None
+        and held.status == BookingStatus.HELD
+        and held.hold_expires_at is not None
+        and held.hold_expires_at > now
+    )
+    if entry is None or held is None or not live:
+        return problem(
+            request,
+            "This offer has ended: the time was held for a limited while and has gone to "
+            "someone else, or was booked already. You are welcome to choose another time.",
+            status=410,
+        )
+    if request.method == "GET":
+        return render(
+            request, "booking/waitlist_offer.html",
+            {"entry": entry, "token": token, **_hold_context(held, now)},
+        )  # fmt: skip
+    draft = Draft(
+        hold=str(held.public_id),
+        details={
+            "given_name": entry.given_name, "family_name": entry.family_name,
+            "email": entry.email, "phone": entry.phone,
+        },
+    )  # fmt: skip
+    draft.save(request.session)
+    return redirect("booking:course" if held.service.offers_series else "booking:details")
+
+
 # Step 4 onwards: the held time, the patient's details.
 
 
@@ -484,8 +565,8 @@ OK_OUTCOMES = (ScreeningOutcome.SUITABLE, ScreeningOutcome.SUITABLE_WITH_NOTES)
 
 def _patient(draft: Draft, held: Booking) -> Patient | None:
     """The patient the typed details name: found again by email and date of birth, or new."""
-    if not draft.details:
-        return None
+    if not draft.details or not all(draft.details.get(key) for key in DetailsForm.base_fields):
+        return None  # not given yet, or only prefilled (from a waitlist offer)
     patient, _ = patient_find_or_create(
         given_name=draft.details["given_name"],
         family_name=draft.details["family_name"],

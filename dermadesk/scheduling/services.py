@@ -185,6 +185,7 @@ def _book(
     preferences: Sequence[Preference],
     created_by: User | None,
     patient_id: int | None = None,
+    hold_for: timedelta | None = None,
 ) -> Booking:
     try:
         with transaction.atomic(durable=True):
@@ -197,7 +198,9 @@ def _book(
                 status=status,
                 starts_at=start,
                 ends_at=max(item.end for item in placed),
-                hold_expires_at=now + _hold_length() if status == BookingStatus.HELD else None,
+                hold_expires_at=now + (hold_for or _hold_length())
+                if status == BookingStatus.HELD
+                else None,
                 channel=channel,
                 created_by=created_by if created_by is not None and created_by.pk else None,
                 patient_id=patient_id,
@@ -221,9 +224,14 @@ def booking_hold(
     channel: BookingChannel,
     preferences: Sequence[Preference] = (),
     created_by: User | None = None,
+    hold_for: timedelta | None = None,
 ) -> Booking:
-    """Reserve ``start`` for a short while (``BOOKING_HOLD_MINUTES``) as the patient finishes."""
+    """Reserve ``start`` for a short while (``BOOKING_HOLD_MINUTES``) as the patient finishes.
+
+    ``hold_for``: another length, e.g. a time offered to someone on the waitlist.
+    """
     return _book(
+        hold_for=hold_for,
         service=service,
         location=location,
         start=start,
@@ -428,7 +436,8 @@ def booking_extend_hold(*, booking: Booking, now: datetime) -> Booking:
             raise NotChangeable("This time is no longer being held.")
         if current.hold_expires_at <= now:
             raise HoldExpired
-        current.hold_expires_at = now + _hold_length()
+        # Never shorter than it was (a waitlist offer is held for hours).
+        current.hold_expires_at = max(current.hold_expires_at, now + _hold_length())
         current.save(update_fields=["hold_expires_at", "updated_at"])
         Allocation.objects.filter(booking=current).update(hold_expires_at=current.hold_expires_at)
     return current

@@ -343,3 +343,21 @@ def test_a_patient_books_a_course_of_prp_sessions(new_context: ContextFactory, m
     walk.check("You are booked")
     expect(walk.page.locator(".course-list li")).to_have_count(5)
     assert Booking.objects.filter(status=BookingStatus.CONFIRMED, series__isnull=False).count() == 5
+
+
+def test_a_patient_joins_the_waitlist(new_context: ContextFactory, mode: str) -> None:
+    walk = Walk(new_context, mode, "waitlist")
+    walk.page.goto("/book/micro-needling-prp/")
+    walk.check("Choose a day")
+    walk.page.get_by_role("link", name="Join the waitlist").click()
+    walk.check("Join the waitlist")
+    today = timezone.now().astimezone(Location.objects.get().zone).date()
+    walk.page.get_by_label("From").fill((today + timedelta(days=7)).isoformat())
+    walk.page.get_by_label("Until").fill((today + timedelta(days=14)).isoformat())
+    walk.page.get_by_label("Morning").check()
+    walk.page.get_by_label("First name").fill("Ada")
+    walk.page.get_by_label("Last name").fill("Lovelace")
+    walk.page.get_by_label("Email").fill("ada@example.com")
+    walk.page.get_by_label("Mobile or phone number").fill("(217) 555-0199")
+    walk.page.get_by_role("button", name="Join the waitlist").click()
+    walk.check("You are on the waitlist")

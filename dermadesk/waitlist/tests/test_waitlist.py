@@ -1,0 +1,205 @@
+"""The waitlist: joining, a freed time offered to the first match, offers that lapse."""
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
+from hypothesis import given
+from hypothesis import strategies as st
+from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
+
+from dermadesk.clinic.models import Location
+from dermadesk.notifications.models import OutboundMessage
+from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
+from dermadesk.scheduling.queries import available_slots
+from dermadesk.scheduling.services import booking_cancel, booking_create
+from dermadesk.waitlist.matching import Candidate, Wish, first_suitable, suits
+from dermadesk.waitlist.models import EntryStatus, WaitlistEntry
+from dermadesk.waitlist.services import offer_token, waitlist_join, waitlist_offer, waitlist_sweep
+
+NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
+CHICAGO = ZoneInfo("America/Chicago")
+FRIDAY = date(2026, 11, 27)
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=CHICAGO)
+
+
+# The matching rule, pure.
+
+
+def test_a_wish_for_mornings_with_one_clinician_takes_only_those() -> None:
+    wish = Wish(FRIDAY, FRIDAY, frozenset({"morning"}), clinician="3")
+    assert suits(wish, Candidate(at(FRIDAY, 9), ("3", "7")), CHICAGO)
+    assert not suits(wish, Candidate(at(FRIDAY, 13), ("3", "7")), CHICAGO)
+    assert not suits(wish, Candidate(at(FRIDAY, 9), ("4", "7")), CHICAGO)
+    assert not suits(wish, Candidate(at(FRIDAY + timedelta(days=1), 9), ("3",)), CHICAGO)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(8, 18), st.sampled_from("123")), max_size=30),
+    st.frozensets(st.sampled_from(("morning", "afternoon", "evening"))),
+)
+def test_the_first_suitable_start_is_the_earliest_that_suits(
+    raw: list[tuple[int, int, str]], parts: frozenset[str]
+) -> None:
+    wish = Wish(FRIDAY, FRIDAY + timedelta(days=3), parts, clinician="2")
+    candidates = [Candidate(at(FRIDAY + timedelta(days=d), h), (c,)) for d, h, c in raw]
+    found = first_suitable(wish, candidates, CHICAGO)
+    fitting = sorted(c.start for c in candidates if suits(wish, c, CHICAGO))
+    assert (found.start if found else None) == (fitting[0] if fitting else None)
+
+
+# Through the database.
+
+
+@pytest.fixture(autouse=True)
+def frozen_clinic(db: None) -> Iterator[Location]:
+    with time_machine.travel(NOW, tick=False):
+        call_command("demo", verbosity=0)
+        yield Location.objects.get(slug="springfield")
+
+
+def prp() -> Service:
+    return Service.objects.get(slug="micro-needling-prp")
+
+
+def fill(location: Location, day: date) -> list[Booking]:
+    """Book PRP at every free start of ``day`` until none is left."""
+    booked = []
+    while slots := available_slots(
+        service=prp(), location=location, start=at(day, 0), end=at(day + timedelta(days=1), 0),
+        now=NOW,
+    ):  # fmt: skip
+        booked.append(
+            booking_create(
+                service=prp(),
+                location=location,
+                start=slots[0].start,
+                now=NOW,
+                channel=BookingChannel.STAFF,
+            )
+        )
+    return booked
+
+
+def join(location: Location, email: str = "ada@example.com", **more: object) -> WaitlistEntry:
+    arguments: dict[str, object] = {
+        "service": prp(), "location": location, "given_name": "Ada", "family_name": "Lovelace",
+        "email": email, "phone": "+12175550199", "first_day": FRIDAY, "last_day": FRIDAY,
+        "parts_of_day": [], "clinician_id": None, "now": NOW,
+    } | more  # fmt: skip
+    return waitlist_join(**arguments)  # type: ignore[arg-type]
+
+
+def test_joining_is_acknowledged_by_email(frozen_clinic: Location) -> None:
+    entry = join(frozen_clinic)
+    message = OutboundMessage.objects.get(idempotency_key=f"waitlist:{entry.pk}:joined")
+    assert message.subject == "You are on our waitlist for Micro-Needling with PRP"
+    assert "between Friday, November 27, 2026 and Friday, November 27, 2026" in message.text_body
+
+
+def test_a_cancelled_time_is_offered_to_the_first_waiting_patient(
+    frozen_clinic: Location, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
+) -> None:
+    booked = fill(frozen_clinic, FRIDAY)
+    first = join(frozen_clinic)
+    second = join(frozen_clinic, email="grace@example.com")
+    assert waitlist_offer(location=frozen_clinic, now=NOW) == 0  # the day is full
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=booked[3], now=NOW)
+    assert DBTaskResult.objects.filter(task_path__endswith="offer_freed_times").exists()
+    assert waitlist_offer(location=frozen_clinic, now=NOW) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (EntryStatus.OFFERED, EntryStatus.WAITING)
+    assert first.offered is not None
+    assert first.offered.status == BookingStatus.HELD
+    assert first.offered.hold_expires_at == NOW + timedelta(hours=2)
+    offer = OutboundMessage.objects.get(idempotency_key__startswith=f"waitlist:{first.pk}:offer")
+    assert f"/book/offer/{offer_token(first)}/" in offer.text_body
+
+
+def test_an_offer_not_taken_in_time_goes_to_the_next_patient(frozen_clinic: Location) -> None:
+    booked = fill(frozen_clinic, FRIDAY)
+    first = join(frozen_clinic)
+    second = join(frozen_clinic, email="grace@example.com")
+    booking_cancel(booking=booked[3], now=NOW)
+    waitlist_offer(location=frozen_clinic, now=NOW)
+    later = NOW + timedelta(hours=2, minutes=1)
+    counts = waitlist_sweep(now=later)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert counts["lapsed"] == 1
+    assert (first.status, second.status) == (EntryStatus.LAPSED, EntryStatus.OFFERED)
+
+
+def test_entries_end_after_their_last_day(frozen_clinic: Location) -> None:
+    fill(frozen_clinic, FRIDAY)
+    entry = join(frozen_clinic)
+    assert waitlist_sweep(now=NOW + timedelta(days=3))["expired"] == 1
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.EXPIRED
+
+
+def test_the_join_page_takes_the_wish_and_says_what_happens(
+    client: Client, frozen_clinic: Location
+) -> None:
+    form = client.get("/book/micro-needling-prp/waitlist/")
+    assert "Join the waitlist" in form.text
+    response = client.post(
+        "/book/micro-needling-prp/waitlist/",
+        {
+            "first_day": "2026-11-27", "last_day": "2026-12-04", "parts_of_day": ["morning"],
+            "clinician": "", "given_name": "Ada", "family_name": "Lovelace",
+            "email": "ada@example.com", "phone": "(217) 555-0199",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "You are on the waitlist" in response.text
+    entry = WaitlistEntry.objects.get()
+    assert (entry.parts_of_day, entry.phone) == (["morning"], "+12175550199")
+
+
+def test_a_waitlist_wish_with_mistakes_is_refused_and_kept(client: Client) -> None:
+    response = client.post(
+        "/book/micro-needling-prp/waitlist/",
+        {"first_day": "2026-12-04", "last_day": "2026-11-30", "given_name": "Ada"},
+    )
+    assert response.status_code == 400
+    assert "Please choose a last day on or after the first day." in response.text
+    assert 'value="Ada"' in response.text
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_taking_an_offer_books_it_through_the_usual_steps(
+    client: Client, frozen_clinic: Location
+) -> None:
+    booked = fill(frozen_clinic, FRIDAY)
+    entry = join(frozen_clinic)
+    booking_cancel(booking=booked[3], now=NOW)
+    waitlist_offer(location=frozen_clinic, now=NOW)
+    url = f"/book/offer/{offer_token(entry)}/"
+    assert "A time is free for you" in client.get(url).text
+    assert client.post(url)["Location"] == "/book/course/"
+    details = client.get("/book/details/").text
+    assert 'value="ada@example.com"' in details
+    assert "Your time is held" in details
+
+
+def test_an_ended_offer_says_so(client: Client, frozen_clinic: Location) -> None:
+    booked = fill(frozen_clinic, FRIDAY)
+    entry = join(frozen_clinic)
+    booking_cancel(booking=booked[3], now=NOW)
+    waitlist_offer(location=frozen_clinic, now=NOW)
+    with time_machine.travel(NOW + timedelta(hours=3), tick=False):
+        response = client.get(f"/book/offer/{offer_token(entry)}/")
+    assert response.status_code == 410
+    assert "This offer has ended" in response.text
+    assert client.get("/book/offer/forged-token/").status_code == 410

@@ -11,7 +11,9 @@ from dermadesk.screening.models import AnswerType, Question
 from dermadesk.waitlist.matching import PARTS_OF_DAY
 
 
-class DetailsForm(forms.Form):
+class ContactFields(forms.Form):
+    """Name, email and phone, as every form that asks how to reach a patient has them."""
+
     given_name = forms.CharField(label="First name", max_length=80)
     family_name = forms.CharField(label="Last name", max_length=80)
     email = forms.EmailField(
@@ -22,23 +24,18 @@ class DetailsForm(forms.Form):
         max_length=32,
         help_text="In case we need to reach you about your visit.",
     )
-    date_of_birth = forms.DateField(
-        label="Date of birth",
-        help_text="For example, 21 April 1990.",
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
-    )
+    AUTOCOMPLETE = {
+        "given_name": "given-name",
+        "family_name": "family-name",
+        "email": "email",
+        "phone": "tel",
+    }
 
     def __init__(self, *args: object, region: str = "US", today: date, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.region = region
         self.today = today
-        autocomplete = {
-            "given_name": "given-name",
-            "family_name": "family-name",
-            "email": "email",
-            "phone": "tel",
-        }
-        for name, value in autocomplete.items():
+        for name, value in self.AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = value
 
     def clean_phone(self) -> str:
@@ -46,6 +43,14 @@ class DetailsForm(forms.Form):
             return normalize_phone(self.cleaned_data["phone"], self.region)
         except InvalidPhone as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class DetailsForm(ContactFields):
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        help_text="For example, 21 April 1990.",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+    )
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
@@ -118,9 +123,10 @@ class ConsentForm(forms.Form):
             )
 
 
-class WaitlistForm(forms.Form):
+class WaitlistForm(ContactFields):
     """Joining the waitlist: when, what part of the day, with whom, and how to reach you."""
 
+    field_order = ("first_day", "last_day", "parts_of_day", "clinician")
     first_day = forms.DateField(
         label="From", widget=forms.DateInput(attrs={"type": "date"}),
         help_text="The first day you could come.",
@@ -137,29 +143,17 @@ class WaitlistForm(forms.Form):
         help_text="Leave all unticked if any time of day suits you.",
     )
     clinician = forms.ChoiceField(label="Clinician", required=False)
-    given_name = forms.CharField(label="First name", max_length=80)
-    family_name = forms.CharField(label="Last name", max_length=80)
-    email = forms.EmailField(label="Email", max_length=254, help_text="We send the offer here.")
-    phone = forms.CharField(label="Mobile or phone number", max_length=32)
 
     def __init__(
         self, *args: object, region: str, today: date, clinicians: Sequence[Any] = (),
         **kwargs: object,
     ) -> None:  # fmt: skip
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.region, self.today = region, today
+        super().__init__(*args, region=region, today=today, **kwargs)
+        self.fields["email"].help_text = "We send the offer here."
+        self.fields["phone"].help_text = ""
         self.fields["clinician"].choices = [("", "Anyone")] + [  # type: ignore[attr-defined]
             (str(person.pk), person.name) for person in clinicians
         ]
-        for name, value in {"given_name": "given-name", "family_name": "family-name",
-                            "email": "email", "phone": "tel"}.items():  # fmt: skip
-            self.fields[name].widget.attrs["autocomplete"] = value
-
-    def clean_phone(self) -> str:
-        try:
-            return normalize_phone(self.cleaned_data["phone"], self.region)
-        except InvalidPhone as error:
-            raise forms.ValidationError(str(error)) from error
 
     def clean_last_day(self) -> date:
         last: date = self.cleaned_data["last_day"]

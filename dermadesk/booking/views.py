@@ -592,6 +592,17 @@ def _flow(request: HttpRequest) -> tuple[Draft, Booking, Patient] | HttpResponse
     return draft, held, patient
 
 
+def _screened_flow(request: HttpRequest) -> tuple[Draft, Booking, Patient] | HttpResponse:
+    """As ``_flow``, and the treatment's health questions answered (where it has them)."""
+    flow = _flow(request)
+    if isinstance(flow, HttpResponse):
+        return flow
+    draft, held, _ = flow
+    if held.service.requires_screening and draft.screening is None:
+        return redirect("booking:screening")
+    return flow
+
+
 @require_http_methods(["GET", "POST"])
 def screening(request: HttpRequest) -> HttpResponse:
     """Step 5: is the treatment suitable on that date? Skipped when a valid answer exists."""
@@ -673,13 +684,11 @@ def _screening_outcome(
 @require_http_methods(["GET", "POST"])
 def consent(request: HttpRequest) -> HttpResponse:
     """Step 6: the clinic's policies and the treatment's consent, signed with the typed name."""
-    flow = _flow(request)
+    flow = _screened_flow(request)
     if isinstance(flow, HttpResponse):
         return flow
-    draft, held, patient = flow
+    _, held, patient = flow
     now = timezone.now()
-    if held.service.requires_screening and draft.screening is None:
-        return redirect("booking:screening")
     status_now = consent_status(patient=patient, service=held.service, now=now)
     form, signed = _consent_form(request, status_now, patient=patient, booking=held, now=now)
     if signed:
@@ -736,13 +745,11 @@ def _consent_form(
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest) -> HttpResponse:
     """Step 7: one last look, then the booking is made."""
-    flow = _flow(request)
+    flow = _screened_flow(request)
     if isinstance(flow, HttpResponse):
         return flow
     draft, held, patient = flow
     now = timezone.now()
-    if held.service.requires_screening and draft.screening is None:
-        return redirect("booking:screening")
     consents = consent_status(patient=patient, service=held.service, now=now)
     if request.method == "GET":
         return render(

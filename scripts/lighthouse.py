@@ -178,6 +178,22 @@ def run_lighthouse(url: str) -> PageAudit:
     return read_report(url, json.loads(output.read_text()))
 
 
+# Lighthouse's own failures to record a trace (not a low score): worth one more go.
+TRANSIENT_ERRORS = ("NO_NAVSTART", "NO_FCP", "PROTOCOL_TIMEOUT", "Please run Lighthouse again")
+ATTEMPTS = 3
+
+
+def audit_page(url: str) -> PageAudit:
+    """Lighthouse on ``url``, run again (at most twice) when Lighthouse itself fails."""
+    for _ in range(ATTEMPTS - 1):
+        audit = run_lighthouse(url)
+        if audit.error is None or not any(e in audit.error for e in TRANSIENT_ERRORS):
+            return audit
+        print(f"{urlsplit(url).path}: Lighthouse could not record the page ({audit.error}); "
+              "running it again.", file=sys.stderr)  # fmt: skip
+    return run_lighthouse(url)
+
+
 def read_report(url: str, report: dict[str, Any]) -> PageAudit:
     audit = PageAudit(url)
     if runtime_error := report.get("runtimeError"):
@@ -225,7 +241,7 @@ def audit_site() -> list[PageAudit]:
             base_url = f"http://{HOST}:{port}"
             wait_until_up(base_url, server)
             # One page at a time: the machine has two cores, shared with gunicorn.
-            return [run_lighthouse(url) for url in sitemap_urls(base_url)]
+            return [audit_page(url) for url in sitemap_urls(base_url)]
         finally:
             stop_server(server)
 

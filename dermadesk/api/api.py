@@ -8,7 +8,7 @@ The OpenAPI document is at ``/api/openapi.json``, its reader at ``/api/docs``.
 """
 
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -30,11 +30,11 @@ from dermadesk.api.schemas import (
     RescheduleIn,
     ServiceOut,
 )
-from dermadesk.booking.policy import change_allowed_online
-from dermadesk.booking.tokens import booking_id_from_token, manage_token
+from dermadesk.booking.manage import changeable_online, managed_booking
+from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.patients.queries import consent_status
-from dermadesk.patients.services import PatientError, consent_sign, patient_find_or_create
+from dermadesk.patients.services import PatientError, patient_find_or_create, visit_consents_sign
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.queries import available_slots, nearest_alternatives
 from dermadesk.scheduling.services import (
@@ -53,7 +53,6 @@ from dermadesk.screening.services import ScreeningError, screening_submit
 
 MAX_DAYS = 62
 PROBLEMS = {400: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem}
-OK_OUTCOMES = (ScreeningOutcome.SUITABLE, ScreeningOutcome.SUITABLE_WITH_NOTES)
 
 
 class ClientThrottle(AnonRateThrottle):
@@ -323,7 +322,7 @@ def _screen(held: Booking, patient: Any, answers: dict[str, str], now: datetime)
             ) from invalid  # fmt: skip
         except ScreeningError as refused:
             raise ApiProblem(422, "Screening refused", str(refused)) from refused
-    if response.outcome not in OK_OUTCOMES:
+    if not response.is_bookable:
         booking_cancel(booking=held, now=now)
         title = (
             "Consultation first"
@@ -364,16 +363,13 @@ def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
     if held.service.requires_screening:
         _screen(held, patient, data.answers, now)
     consents = consent_status(patient=patient, service=held.service, now=now)
-    chosen = [item.document for item in consents.pending] + [
-        item.document for item in consents.optional if item.document.kind in data.consent.optional
-    ]
     try:
-        for document in chosen:
-            consent_sign(
-                patient=patient, document=document, typed_name=data.consent.typed_name, now=now,
-                ip_address=request.META.get("REMOTE_ADDR"),
-                user_agent=request.headers.get("User-Agent", ""), booking=held,
-            )  # fmt: skip
+        visit_consents_sign(
+            patient=patient, consents=consents, optional_kinds=data.consent.optional,
+            typed_name=data.consent.typed_name, now=now,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""), booking=held,
+        )  # fmt: skip
     except PatientError as refused:
         raise ApiProblem(422, "Consent not signed", str(refused)) from refused
     try:
@@ -394,25 +390,16 @@ def _is_uuid(value: str) -> bool:
 
 
 def _managed(token: str) -> Booking:
-    public_id = booking_id_from_token(token)
-    booking = (
-        Booking.objects.select_related("service", "location", "patient")
-        .filter(public_id=public_id)
-        .exclude(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
-        .first()
-        if public_id is not None
-        else None
-    )
+    booking = managed_booking(token)
     if booking is None:
         raise Http404("This token names no booking; it may be incomplete or too old.")
     return booking
 
 
 def _changeable(booking: Booking, now: datetime) -> None:
-    notice = timedelta(hours=settings.BOOKING_CHANGE_NOTICE_HOURS)
     if booking.status != BookingStatus.CONFIRMED:
         raise ApiProblem(409, "Not changeable", "This booking can no longer be changed.")
-    if not change_allowed_online(starts_at=booking.starts_at, now=now, notice=notice):
+    if not changeable_online(booking, now):
         raise ApiProblem(
             409, "Too late to change online",
             f"Changes close {settings.BOOKING_CHANGE_NOTICE_HOURS} hours before the visit; "

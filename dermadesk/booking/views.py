@@ -7,7 +7,6 @@ Every rule lives elsewhere: availability in scheduling, the change policy in
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,16 +20,17 @@ from dermadesk.booking.course import SessionView, interval_text
 from dermadesk.booking.draft import Draft
 from dermadesk.booking.emails import booking_ics, late_change_request_send
 from dermadesk.booking.forms import ConsentForm, DetailsForm, ScreeningForm, WaitlistForm
-from dermadesk.booking.policy import change_allowed_online, notice_in_words
-from dermadesk.booking.tokens import booking_id_from_token, manage_token
+from dermadesk.booking.manage import change_notice, changeable_online, managed_booking
+from dermadesk.booking.policy import notice_in_words
+from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient
 from dermadesk.patients.queries import ConsentStatus, consent_status
 from dermadesk.patients.services import (
     NameMismatch,
     PatientError,
-    consent_sign,
     patient_find_or_create,
+    visit_consents_sign,
 )
 from dermadesk.scheduling.engine import Slot
 from dermadesk.scheduling.models import (
@@ -560,8 +560,6 @@ def extend_hold(request: HttpRequest) -> HttpResponse:
 
 # Steps 5 to 7: screening, consent and policies, confirmation.
 
-OK_OUTCOMES = (ScreeningOutcome.SUITABLE, ScreeningOutcome.SUITABLE_WITH_NOTES)
-
 
 def _patient(draft: Draft, held: Booking) -> Patient | None:
     """The patient the typed details name: found again by email and date of birth, or new."""
@@ -617,7 +615,7 @@ def screening(request: HttpRequest) -> HttpResponse:
     existing = valid_screening(
         patient=patient, service=held.service, treatment_date=treatment_date, now=now
     )
-    if request.method == "GET" and existing is not None and existing.outcome in OK_OUTCOMES:
+    if request.method == "GET" and existing is not None and existing.is_bookable:
         draft.screening = existing.pk
         draft.save(request.session)
         return redirect("booking:consent")
@@ -647,7 +645,7 @@ def screening(request: HttpRequest) -> HttpResponse:
             else:
                 draft.screening = response.pk
                 draft.save(request.session)
-                if response.outcome in OK_OUTCOMES:
+                if response.is_bookable:
                     return redirect("booking:consent")
                 return _screening_outcome(request, held, response, now)
         status = 400
@@ -699,7 +697,7 @@ def consent(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "consents": status_now,
-            "notice": notice_in_words(_notice()),
+            "notice": notice_in_words(change_notice()),
             "step": 6,
             **_hold_context(held, now),
         },
@@ -721,18 +719,18 @@ def _consent_form(
     form = ConsentForm(request.POST, optional_kinds=optional)
     if not form.is_valid():
         return form, False
-    chosen = [item.document for item in consents.pending] + [
-        item.document
+    chosen = {
+        item.document.kind
         for item in consents.optional
         if form.cleaned_data.get(f"optional_{item.document.kind}")
-    ]
+    }
     try:
-        for document in chosen:
-            consent_sign(
-                patient=patient, document=document, typed_name=form.cleaned_data["typed_name"],
-                now=now, ip_address=request.META.get("REMOTE_ADDR"),
-                user_agent=request.headers.get("User-Agent", ""), booking=booking,
-            )  # fmt: skip
+        visit_consents_sign(
+            patient=patient, consents=consents, optional_kinds=chosen,
+            typed_name=form.cleaned_data["typed_name"], now=now,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""), booking=booking,
+        )  # fmt: skip
     except NameMismatch as mismatch:
         form.add_error("typed_name", str(mismatch))
         return form, False
@@ -832,7 +830,7 @@ def _confirm_course(
 @require_GET
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation: when and where, what to do before, and the link to manage it."""
-    booking = _managed(token)
+    booking = managed_booking(token)
     if booking is None:
         return _link_problem(request)
     return render(request, "booking/done.html", _manage_context(booking, token, timezone.now()))
@@ -841,7 +839,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
     """The visit as an .ics file for the patient's calendar."""
-    booking = _managed(token)
+    booking = managed_booking(token)
     if booking is None:
         return _link_problem(request)
     response = HttpResponse(booking_ics(booking, now=timezone.now()), content_type="text/calendar")
@@ -852,31 +850,12 @@ def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
 # Managing a booking through the link in the confirmation email.
 
 
-def _managed(token: str) -> Booking | None:
-    public_id = booking_id_from_token(token)
-    if public_id is None:
-        return None
-    return (
-        Booking.objects.select_related("service", "location", "patient", "series")
-        .filter(public_id=public_id)
-        .exclude(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
-        .first()
-    )
-
-
-def _notice() -> timedelta:
-    return timedelta(hours=settings.BOOKING_CHANGE_NOTICE_HOURS)
-
-
 def _manage_context(booking: Booking, token: str, now: datetime) -> dict[str, Any]:
-    changeable = booking.status == BookingStatus.CONFIRMED and change_allowed_online(
-        starts_at=booking.starts_at, now=now, notice=_notice()
-    )
     return {
         "booking": booking,
         "token": token,
-        "changeable": changeable,
-        "notice": notice_in_words(_notice()),
+        "changeable": changeable_online(booking, now),
+        "notice": notice_in_words(change_notice()),
         "upcoming": booking.status == BookingStatus.CONFIRMED and booking.starts_at > now,
         "consents": consent_status(patient=booking.patient, service=booking.service, now=now)
         if booking.patient is not None
@@ -907,7 +886,7 @@ def _link_problem(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _managed(token)
+    booking = managed_booking(token)
     if booking is None:
         return _link_problem(request)
     return render(request, "booking/manage.html", _manage_context(booking, token, timezone.now()))
@@ -918,17 +897,24 @@ def _too_late(request: HttpRequest, booking: Booking, token: str) -> HttpRespons
     return render(request, "booking/manage.html", context | {"too_late": True}, status=409)
 
 
-@require_http_methods(["GET", "POST"])
-def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _managed(token)
+def _changeable(request: HttpRequest, token: str) -> Booking | HttpResponse:
+    """The booking the link names, if it may still be changed online; else the page to show."""
+    booking = managed_booking(token)
     if booking is None:
         return _link_problem(request)
-    now = timezone.now()
-    context = _manage_context(booking, token, now)
-    if not context["changeable"]:
+    if not changeable_online(booking, timezone.now()):
         return _too_late(request, booking, token)
+    return booking
+
+
+@require_http_methods(["GET", "POST"])
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _changeable(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
+    now = timezone.now()
     if request.method == "GET":
-        return render(request, "booking/manage_cancel.html", context)
+        return render(request, "booking/manage_cancel.html", _manage_context(booking, token, now))
     booking_cancel(booking=booking, now=now)
     messages.success(request, "Your visit is cancelled. We have sent you an email to confirm.")
     return redirect("booking:manage", token=token)
@@ -936,11 +922,9 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def manage_move_day(request: HttpRequest, token: str) -> HttpResponse:
-    booking = _managed(token)
-    if booking is None:
-        return _link_problem(request)
-    if not _manage_context(booking, token, timezone.now())["changeable"]:
-        return _too_late(request, booking, token)
+    booking = _changeable(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
     return _day_page(
         request,
         service=booking.service,
@@ -969,11 +953,9 @@ def _move_times(
 
 @require_GET
 def manage_move_time(request: HttpRequest, token: str, day: str) -> HttpResponse:
-    booking = _managed(token)
-    if booking is None:
-        return _link_problem(request)
-    if not _manage_context(booking, token, timezone.now())["changeable"]:
-        return _too_late(request, booking, token)
+    booking = _changeable(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
@@ -984,12 +966,10 @@ def manage_move_time(request: HttpRequest, token: str, day: str) -> HttpResponse
 @require_POST
 def manage_move(request: HttpRequest, token: str) -> HttpResponse:
     """Move the visit. The old time is given up only once the new one is secured."""
-    booking = _managed(token)
-    if booking is None:
-        return _link_problem(request)
+    booking = _changeable(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
     now = timezone.now()
-    if not _manage_context(booking, token, now)["changeable"]:
-        return _too_late(request, booking, token)
     start = _parse_start(request.POST.get("start", ""))
     if start is None:
         return problem(request, "Please choose one of the times shown.")
@@ -1014,14 +994,14 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage_cancel_course(request: HttpRequest, token: str) -> HttpResponse:
     """Cancel every session of the course that is still far enough ahead to change online."""
-    booking = _managed(token)
+    booking = managed_booking(token)
     if booking is None or booking.series is None:
         return _link_problem(request)
     now = timezone.now()
-    context = _manage_context(booking, token, now)
-    if not context["changeable"]:
+    if not changeable_online(booking, now):
         return _too_late(request, booking, token)
     if request.method == "GET":
+        context = _manage_context(booking, token, now)
         return render(request, "booking/manage_cancel_course.html", context)
     # This session and the later ones (all further ahead than the notice, as this one is).
     from_this = booking.starts_at - timedelta(microseconds=1)
@@ -1037,7 +1017,7 @@ def manage_cancel_course(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage_consent(request: HttpRequest, token: str) -> HttpResponse:
     """Consent still to sign for a booked visit (booked by phone, or a document renewed)."""
-    booking = _managed(token)
+    booking = managed_booking(token)
     if booking is None or booking.patient is None:
         return _link_problem(request)
     now = timezone.now()
@@ -1062,7 +1042,7 @@ def manage_consent(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def manage_late_request(request: HttpRequest, token: str) -> HttpResponse:
     """Too close to change online: the patient asks, the front desk is told and calls back."""
-    booking = _managed(token)
+    booking = managed_booking(token)
     if booking is None:
         return _link_problem(request)
     now = timezone.now()

@@ -1,5 +1,6 @@
 """Services that change patients and consents. Every entry point goes through these."""
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from dermadesk.patients.models import (
     ConsentSignature,
     Patient,
 )
-from dermadesk.patients.queries import current_consent_documents, find_patient
+from dermadesk.patients.queries import ConsentStatus, current_consent_documents, find_patient
 from dermadesk.scheduling.models import Booking
 
 OLDEST_AGE_YEARS = 130
@@ -142,27 +143,74 @@ def consent_sign(
     document must be the current published version of its kind (``ConsentNotCurrent``).
     Signing again for the same booking returns the signature already made.
     """
+    with transaction.atomic(durable=True):
+        return _sign(
+            patient=patient, document=document, typed_name=typed_name, now=now,
+            ip_address=ip_address, user_agent=user_agent, booking=booking,
+        )  # fmt: skip
+
+
+def visit_consents_sign(
+    *,
+    patient: Patient,
+    consents: ConsentStatus,
+    optional_kinds: Collection[str],
+    typed_name: str,
+    now: datetime,
+    ip_address: str | None,
+    user_agent: str,
+    booking: Booking | None = None,
+) -> list[ConsentSignature]:
+    """Sign what a visit needs: every required document not yet signed, and the optional
+    ones the patient chose (by kind). All of them in one transaction, or none."""
+    documents = [item.document for item in consents.pending] + [
+        item.document for item in consents.optional if item.document.kind in optional_kinds
+    ]
+    with transaction.atomic(durable=True):
+        return [
+            _sign(
+                patient=patient,
+                document=document,
+                typed_name=typed_name,
+                now=now,
+                ip_address=ip_address,
+                user_agent=user_agent,
+                booking=booking,
+            )
+            for document in documents
+        ]
+
+
+def _sign(
+    *,
+    patient: Patient,
+    document: ConsentDocument,
+    typed_name: str,
+    now: datetime,
+    ip_address: str | None,
+    user_agent: str,
+    booking: Booking | None,
+) -> ConsentSignature:
     name = " ".join(typed_name.split())
     if not names_match(name, given_name=patient.given_name, family_name=patient.family_name):
         raise NameMismatch
-    with transaction.atomic(durable=True):
-        current = current_consent_documents(now=now)
-        if current.get(document.kind) != document:
-            raise ConsentNotCurrent
-        existing = ConsentSignature.objects.filter(
-            patient=patient, document=document, booking=booking
-        ).first()
-        if existing is not None:
-            return existing
-        return ConsentSignature.objects.create(
-            patient=patient,
-            document=document,
-            typed_name=name[:200],
-            signed_at=now,
-            ip_address=ip_address or None,
-            user_agent=user_agent[:USER_AGENT_LENGTH],
-            booking=booking,
-        )
+    current = current_consent_documents(now=now)
+    if current.get(document.kind) != document:
+        raise ConsentNotCurrent
+    existing = ConsentSignature.objects.filter(
+        patient=patient, document=document, booking=booking
+    ).first()
+    if existing is not None:
+        return existing
+    return ConsentSignature.objects.create(
+        patient=patient,
+        document=document,
+        typed_name=name[:200],
+        signed_at=now,
+        ip_address=ip_address or None,
+        user_agent=user_agent[:USER_AGENT_LENGTH],
+        booking=booking,
+    )
 
 
 def consent_document_publish(*, document: ConsentDocument, now: datetime) -> ConsentDocument:

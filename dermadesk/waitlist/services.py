@@ -197,8 +197,9 @@ def waitlist_offer(*, location: Location, now: datetime) -> int:
 def waitlist_sweep(*, now: datetime) -> dict[str, int]:
     """End entries whose days are over, lapse offers not taken in time, offer what is free."""
     release_expired_holds(now=now)
+    locations = list(Location.objects.all())
     counts = {"expired": 0, "lapsed": 0, "offered": 0}
-    for location in Location.objects.all():
+    for location in locations:
         today = now.astimezone(location.zone).date()
         counts["expired"] += WaitlistEntry.objects.filter(
             location=location,
@@ -208,7 +209,7 @@ def waitlist_sweep(*, now: datetime) -> dict[str, int]:
     counts["lapsed"] = WaitlistEntry.objects.filter(
         status=EntryStatus.OFFERED, offered__status=BookingStatus.EXPIRED
     ).update(status=EntryStatus.LAPSED, updated_at=now)
-    for location in Location.objects.all():
+    for location in locations:
         counts["offered"] += waitlist_offer(location=location, now=now)
     return counts
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("manage/<str:token>/ask/", views.manage_late_request, name="late-request"),
     path("manage/<str:token>/consent/", views.manage_consent, name="consent-later"),
     path("manage/<str:token>/move/", views.manage_move_day, name="move"),
+    path("manage/<str:token>/move-later/", views.manage_move_later, name="move-later"),
     path("manage/<str:token>/move/to/", views.manage_move, name="move-to"),
     path("manage/<str:token>/move/<str:day>/", views.manage_move_time, name="move-time"),
     path("offer/<str:token>/", views.waitlist_offer_page, name="offer"),

@@ -4,6 +4,7 @@ Every rule lives elsewhere: availability in scheduling, the change policy in
 ``booking.policy``; these views parse the request, call one service, render.
 """
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -42,7 +43,10 @@ from dermadesk.scheduling.models import (
     Service,
 )
 from dermadesk.scheduling.queries import (
+    CourseShift,
     available_slots,
+    booking_slot,
+    course_shift,
     nearest_alternatives,
     series_proposal,
     service_rules,
@@ -60,6 +64,7 @@ from dermadesk.scheduling.services import (
     booking_reschedule,
     series_book,
     series_cancel,
+    series_shift,
 )
 from dermadesk.screening.models import ScreeningOutcome, ScreeningResponse
 from dermadesk.screening.queries import current_questionnaire, questions_for, valid_screening
@@ -288,15 +293,9 @@ def hold_time(request: HttpRequest, service: str) -> HttpResponse:
 # Step 3, for a course (Micro-Needling with PRP): how many sessions, and their dates.
 
 
-def _first_slot(held: Booking) -> Slot:
-    assignment = {role: str(resource) for role, resource in held.allocations.values_list(
-        "role", "resource_id")}  # fmt: skip
-    return Slot(held.starts_at, assignment)
-
-
 def _course_plan(held: Booking, count: int, now: datetime) -> SeriesPlan:
     return series_proposal(
-        service=held.service, location=held.location, first=_first_slot(held), count=count,
+        service=held.service, location=held.location, first=booking_slot(held), count=count,
         now=now, ignoring_booking=held.pk,
     )  # fmt: skip
 
@@ -865,6 +864,17 @@ def _manage_context(booking: Booking, token: str, now: datetime) -> dict[str, An
     }
 
 
+def _manage_page_context(booking: Booking, token: str, now: datetime) -> dict[str, Any]:
+    """The manage page of a session that was moved offers to move the later ones after it."""
+    context = _manage_context(booking, token, now)
+    moved = booking.sequence > 0 and booking.series_id is not None
+    shift = _course_shift(booking, now) if moved and context["changeable"] else None
+    return context | {
+        "offer_move_later": shift is not None and shift.needed,
+        "interval": interval_text(booking.service.series_interval_days),
+    }
+
+
 def _course_sessions(booking: Booking) -> list[tuple[Booking, str]]:
     """The sessions of the booking's course, each with its own manage link; [] for one visit."""
     if booking.series is None:
@@ -889,7 +899,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     booking = managed_booking(token)
     if booking is None:
         return _link_problem(request)
-    return render(request, "booking/manage.html", _manage_context(booking, token, timezone.now()))
+    now = timezone.now()
+    return render(request, "booking/manage.html", _manage_page_context(booking, token, now))
 
 
 def _too_late(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
@@ -975,7 +986,7 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
         return problem(request, "Please choose one of the times shown.")
     day = start.astimezone(booking.location.zone).date()
     try:
-        booking_reschedule(booking=booking, start=start, now=now)
+        moved = booking_reschedule(booking=booking, start=start, now=now)
     except SlotTaken as taken:
         alternatives = nearest_alternatives(
             service=booking.service, location=booking.location, around=start, now=now,
@@ -988,6 +999,98 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
     except SchedulingError as refused:
         return _move_times(request, booking, token, day, status=400, problem_text=str(refused))
     messages.success(request, "Your visit has moved. We have sent you an email with the new time.")
+    shift = _course_shift(moved, now)
+    if shift is not None and shift.needed:
+        return redirect("booking:move-later", token=token)
+    return redirect("booking:manage", token=token)
+
+
+def _course_shift(booking: Booking, now: datetime) -> CourseShift | None:
+    """The later sessions of the booking's course that can still be moved online."""
+    if booking.series_id is None or booking.status != BookingStatus.CONFIRMED:
+        return None
+    return course_shift(booking=booking, now=now, after=now + change_notice())
+
+
+def _shift_rows(shift: CourseShift) -> list[tuple[Booking, SessionView]]:
+    """Each later session with its proposed time, numbered as in the course."""
+    views = _session_views(shift.plan, shift.anchor)
+    first = shift.anchor.series_number or 1
+    return [
+        (booking, replace(views[(booking.series_number or 0) - first],
+                          number=booking.series_number or 0))
+        for booking, _ in shift.proposed()
+    ]  # fmt: skip
+
+
+def _shift_starts(shift: CourseShift) -> list[str]:
+    return [planned.slot.start.isoformat() if planned.slot else "" for _, planned in
+            shift.proposed()]  # fmt: skip
+
+
+def _move_later_page(
+    request: HttpRequest, booking: Booking, token: str, shift: CourseShift, now: datetime,
+    *, status: int = 200, problem_text: str = "",
+) -> HttpResponse:  # fmt: skip
+    rows = _shift_rows(shift)
+    return render(
+        request,
+        "booking/manage_move_later.html",
+        _manage_context(booking, token, now)
+        | {
+            "rows": rows,
+            "complete": all(view.start is not None for _, view in rows),
+            "starts": ",".join(_shift_starts(shift)),
+            "interval": interval_text(booking.service.series_interval_days),
+            "problem": problem_text,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manage_move_later(request: HttpRequest, token: str) -> HttpResponse:
+    """Move the course's later sessions so they follow this one at the usual interval again."""
+    booking = managed_booking(token)
+    if booking is None or booking.series is None:
+        return _link_problem(request)
+    now = timezone.now()
+    shift = _course_shift(booking, now)
+    if shift is None or not shift.needed:
+        messages.info(request, "Your later sessions already follow this visit; nothing to move.")
+        return redirect("booking:manage", token=token)
+    if request.method == "GET":
+        return _move_later_page(request, booking, token, shift, now)
+    if not all(planned.slot for _, planned in shift.proposed()):
+        return _move_later_page(
+            request, booking, token, shift, now, status=409,
+            problem_text="We cannot move every later session online. Please call us and we "
+            "will find times together.",
+        )  # fmt: skip
+    if request.POST.get("starts", "") != ",".join(_shift_starts(shift)):
+        return _move_later_page(
+            request, booking, token, shift, now, status=409,
+            problem_text="Some of the new dates changed while you were looking. Please look "
+            "at them again: nothing has been moved yet.",
+        )  # fmt: skip
+    sessions = {
+        b.series_number or 0: planned.slot for b, planned in shift.proposed() if planned.slot
+    }
+    try:
+        moved = series_shift(series=booking.series, sessions=sessions, now=now)
+    except SeriesSessionTaken as taken:
+        fresh = _course_shift(booking, now) or shift
+        return _move_later_page(
+            request, booking, token, fresh, now, status=409, problem_text=str(taken)
+        )
+    except SchedulingError as refused:
+        return problem(request, str(refused), status=409)
+    count = len(moved)
+    messages.success(
+        request,
+        f"{count} later session{'s have' if count != 1 else ' has'} moved. We have sent you "
+        f"an email for each, with the new time.",
+    )
     return redirect("booking:manage", token=token)
 
 

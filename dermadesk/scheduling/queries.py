@@ -5,7 +5,7 @@ then computes without touching the database.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -29,6 +29,8 @@ from dermadesk.scheduling.engine import (
 from dermadesk.scheduling.intervals import Interval, IntervalSet, intersect, normalize
 from dermadesk.scheduling.models import (
     Allocation,
+    Booking,
+    BookingStatus,
     Resource,
     ResourceKind,
     Service,
@@ -36,7 +38,7 @@ from dermadesk.scheduling.models import (
     Unavailability,
     WeeklyShift,
 )
-from dermadesk.scheduling.series import SeriesPlan, plan_series, session_targets
+from dermadesk.scheduling.series import PlannedSession, SeriesPlan, plan_series, session_targets
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,11 @@ def busy_allocations(
     start: datetime,
     end: datetime,
     now: datetime,
-    ignoring_booking: int | None = None,
+    ignoring: Collection[int] = (),
 ) -> list[tuple[int, datetime, datetime]]:
     """Active allocations of these resources overlapping ``[start, end)``; expired holds skipped.
 
-    ``ignoring_booking``: a booking being moved does not stand in its own way.
+    ``ignoring``: bookings being moved do not stand in their own way.
     This is the one read that grows with the bookings, so it avoids the ORM's per-value
     conversion (measured: most of the selector's time on SQLite, which returns text).
     """
@@ -134,8 +136,8 @@ def busy_allocations(
         starts_at__lt=end,
         ends_at__gt=start,
     )
-    if ignoring_booking is not None:
-        allocations = allocations.exclude(booking_id=ignoring_booking)
+    if ignoring:
+        allocations = allocations.exclude(booking_id__in=sorted(ignoring))
     sql, params = (
         allocations.order_by().values_list("resource_id", "starts_at", "ends_at").query
     ).sql_with_params()
@@ -165,11 +167,15 @@ def availability_inputs(
     end: datetime,
     now: datetime,
     ignoring_booking: int | None = None,
+    ignoring_bookings: Collection[int] = (),
 ) -> AvailabilityInputs:
     """Read the service, its candidate resources and their busy time around ``[start, end)``.
 
     Eleven queries whatever the window, the number of resources or of bookings.
+    ``ignoring_booking`` (one) and ``ignoring_bookings`` (several, e.g. the later sessions
+    of a course being moved together): their own time counts as free.
     """
+    ignoring = {*ignoring_bookings, *([ignoring_booking] if ignoring_booking is not None else [])}
     service = Service.objects.prefetch_related("roles", "segments").get(pk=service.pk)
     resources = list(Resource.objects.filter(location=location, active=True).order_by("pk"))
     skills: dict[int, set[int]] = defaultdict(set)
@@ -211,7 +217,7 @@ def availability_inputs(
         busy[resource_id].append((block_start, block_end))
     load: dict[ResourceId, float] = defaultdict(float)
     for resource_id, busy_start, busy_end in busy_allocations(
-        ids, reach_start, reach_end, now, ignoring_booking
+        ids, reach_start, reach_end, now, ignoring
     ):
         busy[resource_id].append((busy_start, busy_end))
         load[resource_key(resource_id)] += (busy_end - busy_start).total_seconds() / 60
@@ -316,11 +322,13 @@ def series_proposal(
     count: int,
     now: datetime,
     ignoring_booking: int | None = None,
+    ignoring_bookings: Collection[int] = (),
 ) -> SeriesPlan:
     """A course of ``count`` sessions of ``service``, the first being ``first``.
 
     One read (eleven queries) covers every session's flexible window; the planner does the
-    rest. ``ignoring_booking``: the held first session does not stand in its own way.
+    rest. ``ignoring_booking``: the held first session does not stand in its own way;
+    ``ignoring_bookings``: nor do sessions about to be moved to the new plan.
     """
     zone = location.zone
     last_target = session_targets(
@@ -334,6 +342,7 @@ def series_proposal(
         end=last_target + flex,
         now=now,
         ignoring_booking=ignoring_booking,
+        ignoring_bookings=ignoring_bookings,
     )
     return plan_series(
         inputs.shape,
@@ -349,3 +358,70 @@ def series_proposal(
         provider_roles=inputs.provider_roles,
         load=inputs.load,
     )
+
+
+def booking_slot(booking: Booking) -> Slot:
+    """A booking's start and the resource it holds in each role, as the engine gives slots."""
+    assignment = {
+        role: resource_key(resource)
+        for role, resource in booking.allocations.values_list("role", "resource_id")
+    }
+    return Slot(booking.starts_at, assignment)
+
+
+@dataclass(frozen=True)
+class CourseShift:
+    """The later sessions of a course, and where they would go to follow one session again."""
+
+    anchor: Booking
+    """The session the later ones follow (usually one just moved)."""
+    plan: SeriesPlan
+    """Planned from the anchor: the plan's session 1 is the anchor, session i its number
+    plus i - 1."""
+    later: tuple[Booking, ...]
+    """The course's confirmed sessions after the anchor, in order."""
+
+    def proposed(self) -> list[tuple[Booking, PlannedSession]]:
+        """Each later session with where the plan puts it."""
+        first = self.anchor.series_number or 1
+        return [
+            (booking, self.plan.sessions[(booking.series_number or 0) - first])
+            for booking in self.later
+        ]
+
+    @property
+    def needed(self) -> bool:
+        """Some later session is not where the plan would put it."""
+        return any(
+            planned.slot is None or planned.slot.start != booking.starts_at
+            for booking, planned in self.proposed()
+        )
+
+
+def course_shift(*, booking: Booking, now: datetime, after: datetime) -> CourseShift | None:
+    """How the confirmed sessions after ``booking`` would follow it at the course's interval.
+
+    Only sessions starting after ``after`` are included (e.g. ``now`` plus the online change
+    notice). None when the booking is not part of a course or nothing follows it.
+    """
+    if booking.series_id is None or booking.series_number is None:
+        return None
+    later = tuple(
+        Booking.objects.filter(
+            series_id=booking.series_id,
+            series_number__gt=booking.series_number,
+            status=BookingStatus.CONFIRMED,
+            starts_at__gt=after,
+        ).order_by("series_number")
+    )
+    if not later:
+        return None
+    plan = series_proposal(
+        service=booking.service,
+        location=booking.location,
+        first=booking_slot(booking),
+        count=(later[-1].series_number or 0) - booking.series_number + 1,
+        now=now,
+        ignoring_bookings=[session.pk for session in later],
+    )
+    return CourseShift(anchor=booking, plan=plan, later=later)

@@ -13,7 +13,7 @@ A booking that becomes firm, moves or is cancelled is told through ``booking_cha
 inside the same transaction, so the patient's messages are written with the change.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -333,14 +333,14 @@ def _confirm_locked(
 
 
 class SeriesSessionTaken(SlotTaken):
-    """One session of a course could not be booked, so none of them was."""
+    """One session of a course could not be booked (or moved), so none of them was."""
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int, *, done: str = "booked") -> None:
         super().__init__()
         self.number = number
         self.args = (
-            f"Sorry, session {number} of your course has just been taken, so nothing was "
-            "booked. Please look at the new proposal.",
+            f"Sorry, the time for session {number} of your course has just been taken, so "
+            f"nothing was {done}. Please look at the new proposal.",
         )
 
 
@@ -426,6 +426,58 @@ def series_cancel(*, series: Series, now: datetime, starting_after: datetime | N
         for booking in ahead:
             _cancel_locked(booking, now=now)
     return len(ahead)
+
+
+def series_shift(
+    *, series: Series, sessions: Mapping[int, engine.Slot], now: datetime
+) -> list[Booking]:
+    """Move several sessions of a course at once, e.g. to follow one that was moved.
+
+    ``sessions``: the new time (and resources, kept where still free) for each session
+    number. All move or none does (``SeriesSessionTaken``, nothing changed). Their old times
+    are let go first, inside the transaction, so a session may take another's old time.
+    Returns the sessions that moved; one already at its new time is left as it is.
+    """
+    numbers = sorted(sessions)
+    number = 0
+    try:
+        with transaction.atomic(durable=True):
+            moving = list(
+                series.bookings.select_for_update()
+                .select_related("service", "location")
+                .filter(series_number__in=numbers)
+                .order_by("pk")
+            )
+            by_number = {booking.series_number: booking for booking in moving}
+            if set(by_number) != set(numbers) or any(
+                booking.status != BookingStatus.CONFIRMED or booking.starts_at <= now
+                for booking in moving
+            ):
+                raise NotChangeable("Only the course's confirmed sessions ahead can be moved.")
+            moved = [by_number[n] for n in numbers if by_number[n].starts_at != sessions[n].start]
+            Allocation.objects.filter(booking__in=moved).delete()
+            for booking in moved:
+                number = booking.series_number or 0
+                slot = sessions[number]
+                placed, roles = _place(
+                    service=booking.service, location=booking.location, start=slot.start,
+                    now=now, preferences=[Preference(r, res) for r, res in slot.assignment.items()],
+                    beyond_horizon=True,
+                )  # fmt: skip
+                _write_allocations(booking, placed, roles)
+                previous_starts_at = booking.starts_at
+                booking.starts_at = slot.start
+                booking.ends_at = max(item.end for item in placed)
+                booking.sequence += 1
+                booking.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
+                _tell(booking, BookingChange.MOVED, now=now, previous_starts_at=previous_starts_at)
+    except SlotTaken as taken:
+        raise SeriesSessionTaken(number, done="moved") from taken
+    except IntegrityError as error:
+        if _is_exclusion_violation(error):
+            raise SeriesSessionTaken(number, done="moved") from error
+        raise
+    return moved
 
 
 def booking_extend_hold(*, booking: Booking, now: datetime) -> Booking:

@@ -20,8 +20,8 @@ from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Allocation, Booking, BookingChannel, BookingStatus, Service
-from dermadesk.scheduling.queries import available_slots
-from dermadesk.scheduling.services import booking_create
+from dermadesk.scheduling.queries import available_slots, series_proposal
+from dermadesk.scheduling.services import booking_create, series_book
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import ContextFactory
 
@@ -259,6 +259,28 @@ def booked_visit(days_ahead: int = 3) -> Booking:
     )
 
 
+def booked_course(days_ahead: int = 3) -> list[Booking]:
+    """A course of four PRP sessions for Ada, the first a few days ahead, 4 weeks apart."""
+    location = Location.objects.get()
+    service = Service.objects.get(slug="micro-needling-prp")
+    now = timezone.now()
+    midnight = now.astimezone(location.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = midnight + timedelta(days=days_ahead)
+    first = available_slots(
+        service=service, location=location, start=start, end=start + timedelta(days=1), now=now
+    )[0]
+    plan = series_proposal(service=service, location=location, first=first, count=4, now=now)
+    patient = Patient.objects.create(
+        given_name="Ada", family_name="Lovelace", email="ada@example.com",
+        phone="+12175550199", date_of_birth=date(1990, 4, 21),
+    )  # fmt: skip
+    series = series_book(
+        service=service, location=location, sessions=[s.slot for s in plan.sessions if s.slot],
+        now=now, channel=BookingChannel.WEB, patient_id=patient.pk,
+    )  # fmt: skip
+    return list(series.bookings.order_by("series_number"))
+
+
 def manage_path(booking: Booking) -> str:
     return f"/book/manage/{manage_token(str(booking.public_id))}/"
 
@@ -285,6 +307,32 @@ def test_a_patient_moves_and_then_cancels_by_the_link(
     walk.check("Your visit")
     expect(walk.page.get_by_text("Your visit is cancelled.")).to_be_visible()
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
+
+
+def test_moving_one_session_of_a_course_moves_the_later_ones_too(
+    new_context: ContextFactory, mode: str
+) -> None:
+    sessions = booked_course()
+    second = sessions[1]
+    walk = Walk(new_context, mode, "move-later")
+    walk.page.goto(manage_path(second))
+    walk.check("Your visit")
+    walk.page.get_by_role("link", name="Move to another time").click()
+    walk.check("Choose a new day")
+    walk.page.locator(".day-list a").last.click()
+    walk.check("Choose a new time")
+    walk.page.locator("main form .time-list button").first.click()
+    walk.check("Move your later sessions too?")
+    expect(walk.page.locator(".course-shift tbody tr")).to_have_count(2)
+    walk.page.get_by_role("button", name="Move my later sessions to these times").click()
+    walk.check("Your visit")
+    expect(walk.page.get_by_text("2 later sessions have moved.")).to_be_visible()
+    moved = Booking.objects.get(pk=second.pk)
+    zone = moved.location.zone
+    for number, later in ((3, 28), (4, 56)):
+        session = Booking.objects.get(series=moved.series, series_number=number)
+        gap = session.starts_at.astimezone(zone).date() - moved.starts_at.astimezone(zone).date()
+        assert abs(gap.days - later) <= moved.service.series_flex_days
 
 
 def test_within_the_notice_the_patient_asks_and_the_visit_stays(

@@ -8,10 +8,11 @@ from django.test import Client
 
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
+from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentKind, ConsentSignature, Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.queries import available_slots, series_proposal
-from dermadesk.scheduling.services import booking_create, series_book
+from dermadesk.scheduling.services import booking_create, booking_reschedule, series_book
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
 
@@ -187,3 +188,98 @@ def test_cancelling_the_rest_of_a_course_keeps_the_sessions_before(
 def test_a_single_visit_has_no_course_to_cancel(client: Client, frozen_clinic: Location) -> None:
     booking = book(frozen_clinic, 27, 10)
     assert client.post(link(booking, "cancel-course/")).status_code == 404
+
+
+def book_course(location: Location) -> list[Booking]:
+    """A course of four PRP sessions for Ada, from Friday 27 November at 10:00."""
+    patient = Patient.objects.create(
+        given_name="Ada", family_name="Lovelace", email="ada@example.com",
+        date_of_birth=date(1990, 4, 21),
+    )  # fmt: skip
+    service = Service.objects.get(slug="micro-needling-prp")
+    start = datetime(2026, 11, 27, 10, tzinfo=location.zone)
+    [first] = available_slots(
+        service=service, location=location, start=start, end=start + timedelta(minutes=1), now=NOW
+    )
+    plan = series_proposal(service=service, location=location, first=first, count=4, now=NOW)
+    series = series_book(
+        service=service, location=location, sessions=[s.slot for s in plan.sessions if s.slot],
+        now=NOW, channel=BookingChannel.STAFF, patient_id=patient.pk,
+    )  # fmt: skip
+    return list(series.bookings.order_by("series_number"))
+
+
+def local_days(sessions: list[Booking]) -> list[date]:
+    for session in sessions:
+        session.refresh_from_db()
+    return [s.starts_at.astimezone(s.location.zone).date() for s in sessions]
+
+
+def test_moving_a_course_session_offers_to_move_the_later_ones(
+    client: Client, frozen_clinic: Location
+) -> None:
+    sessions = book_course(frozen_clinic)
+    second = sessions[1]
+    new_start = datetime(2026, 12, 31, 10, tzinfo=frozen_clinic.zone)  # a week later
+    response = client.post(link(second, "move/to/"), {"start": new_start.isoformat()}, follow=True)
+    assert response.redirect_chain[-1][0] == link(second, "move-later/")
+    page = response.text
+    assert "Your visit has moved." in page
+    assert "Move your later sessions too?" in page
+    assert "Thursday 28 January 2027, 10:00 a.m." in page
+    assert "Thursday 25 February 2027, 10:00 a.m." in page
+    assert local_days(sessions)[2:] == [date(2027, 1, 22), date(2027, 2, 19)]  # not yet moved
+
+
+def test_the_patient_moves_the_later_sessions_as_shown_and_is_told_of_each(
+    client: Client, frozen_clinic: Location
+) -> None:
+    sessions = book_course(frozen_clinic)
+    second = sessions[1]
+    new_start = datetime(2026, 12, 31, 10, tzinfo=frozen_clinic.zone)
+    client.post(link(second, "move/to/"), {"start": new_start.isoformat()})
+    page = client.get(link(second, "move-later/")).text
+    starts = page.split('name="starts" value="')[1].split('"')[0]
+    response = client.post(link(second, "move-later/"), {"starts": starts}, follow=True)
+    assert "2 later sessions have moved." in response.text
+    assert local_days(sessions) == [
+        date(2026, 11, 27), date(2026, 12, 31), date(2027, 1, 28), date(2027, 2, 25)
+    ]  # fmt: skip
+    changes = OutboundMessage.objects.filter(template_key="booking-change").order_by("pk")
+    assert [m.recipient for m in changes] == ["ada@example.com"] * 3
+    assert "See new times for them" not in response.text
+
+
+def test_later_sessions_stay_until_the_patient_chooses_to_move_them(
+    client: Client, frozen_clinic: Location
+) -> None:
+    sessions = book_course(frozen_clinic)
+    second = sessions[1]
+    booking_reschedule(
+        booking=second, start=datetime(2026, 12, 31, 10, tzinfo=frozen_clinic.zone), now=NOW
+    )
+    assert "See new times for them" in client.get(link(second)).text
+    assert "See new times for them" not in client.get(link(sessions[0])).text
+    assert local_days(sessions)[2:] == [date(2027, 1, 22), date(2027, 2, 19)]
+
+
+def test_dates_that_changed_meanwhile_are_shown_again_before_anything_moves(
+    client: Client, frozen_clinic: Location
+) -> None:
+    sessions = book_course(frozen_clinic)
+    second = sessions[1]
+    booking_reschedule(
+        booking=second, start=datetime(2026, 12, 31, 10, tzinfo=frozen_clinic.zone), now=NOW
+    )
+    stale = "2027-01-29T16:00:00+00:00,2027-02-26T16:00:00+00:00"
+    response = client.post(link(second, "move-later/"), {"starts": stale})
+    assert response.status_code == 409
+    assert "nothing has been moved yet" in response.text
+    assert local_days(sessions)[2:] == [date(2027, 1, 22), date(2027, 2, 19)]
+
+
+def test_a_course_in_rhythm_has_nothing_to_move(client: Client, frozen_clinic: Location) -> None:
+    sessions = book_course(frozen_clinic)
+    response = client.get(link(sessions[1], "move-later/"), follow=True)
+    assert "Your later sessions already follow this visit" in response.text
+    assert client.get(link(book(frozen_clinic, 28, 10), "move-later/")).status_code == 404

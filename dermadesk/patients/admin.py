@@ -10,7 +10,10 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
 
 from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient
 from dermadesk.patients.services import consent_document_publish
@@ -38,8 +41,15 @@ class PatientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("family_name", "given_name", "email", "phone", "date_of_birth", "created_at")
     list_display_links = ("family_name", "given_name")
     search_fields = ("given_name", "family_name", "email")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "course_booking")
     inlines: ClassVar[tuple[type[ReadOnlyInline], ...]] = (ConsentSignatureInline,)
+
+    @admin.display(description="Course of sessions")
+    def course_booking(self, obj: Patient) -> str:
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:scheduling_series_book") + "?" + urlencode({"patient": obj.pk})
+        return format_html('<a href="{}">Book a course for this patient</a>', url)
 
 
 @admin.register(ConsentDocument)

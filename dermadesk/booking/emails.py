@@ -151,6 +151,17 @@ def queue_booking_messages(
         )
         return
     context |= {"manage_url": manage_url(booking), "change_notice_hours": _notice_hours()}
+    if change == BookingChange.COURSE_ADDED:
+        # The first visit's own confirmation and reminders went already: only the course.
+        message_enqueue(
+            template=TemplateKey.BOOKING_COURSE_ADDED,
+            to=patient.email,
+            context=context | {"series_sessions": _course(booking)},
+            location=booking.location,
+            idempotency_key=_key(booking, "course-added"),
+            now=now,
+        )
+        return
     if change == BookingChange.MOVED:
         template, what = TemplateKey.BOOKING_CHANGE, "change"
         context["previous_starts_at"] = previous_starts_at

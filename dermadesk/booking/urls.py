@@ -16,6 +16,7 @@ urlpatterns = [
     path("manage/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/cancel/", views.manage_cancel, name="cancel"),
+    path("manage/<str:token>/course/", views.manage_add_course, name="add-course"),
     path("manage/<str:token>/cancel-course/", views.manage_cancel_course, name="cancel-course"),
     path("manage/<str:token>/ask/", views.manage_late_request, name="late-request"),
     path("manage/<str:token>/consent/", views.manage_consent, name="consent-later"),

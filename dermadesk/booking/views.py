@@ -870,6 +870,7 @@ def _manage_page_context(booking: Booking, token: str, now: datetime) -> dict[st
     moved = booking.sequence > 0 and booking.series_id is not None
     shift = _course_shift(booking, now) if moved and context["changeable"] else None
     return context | {
+        "offer_course": context["changeable"] and _can_add_course(booking),
         "offer_move_later": shift is not None and shift.needed,
         "interval": interval_text(booking.service.series_interval_days),
     }
@@ -1090,6 +1091,91 @@ def manage_move_later(request: HttpRequest, token: str) -> HttpResponse:
         request,
         f"{count} later session{'s have' if count != 1 else ' has'} moved. We have sent you "
         f"an email for each, with the new time.",
+    )
+    return redirect("booking:manage", token=token)
+
+
+def _can_add_course(booking: Booking) -> bool:
+    """A visit booked on its own, of a treatment given as a course, for a known patient."""
+    return (
+        booking.series_id is None
+        and booking.service.offers_series
+        and booking.patient_id is not None
+        and booking.status == BookingStatus.CONFIRMED
+    )
+
+
+def _add_course_page(
+    request: HttpRequest, booking: Booking, token: str, count: int, now: datetime,
+    *, status: int = 200, problem_text: str = "",
+) -> HttpResponse:  # fmt: skip
+    service = booking.service
+    plan = series_proposal(
+        service=service, location=booking.location, first=booking_slot(booking), count=count,
+        now=now,
+    )  # fmt: skip
+    return render(
+        request,
+        "booking/manage_course.html",
+        _manage_context(booking, token, now)
+        | {
+            "count": count,
+            "choices": range(service.series_min_sessions, service.series_max_sessions + 1),
+            "interval": interval_text(service.series_interval_days),
+            "sessions": _session_views(plan, booking),
+            "complete": plan.complete,
+            "starts": ",".join(s.slot.start.isoformat() for s in plan.sessions if s.slot),
+            "problem": problem_text,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def manage_add_course(request: HttpRequest, token: str) -> HttpResponse:
+    """Book the rest of a course after a first visit that was booked on its own."""
+    booking = _changeable(request, token)
+    if isinstance(booking, HttpResponse):
+        return booking
+    if not _can_add_course(booking):
+        return _link_problem(request)
+    service, now = booking.service, timezone.now()
+    source = request.POST if request.method == "POST" else request.GET
+    count = _course_count(source.get("sessions"), service, service.series_default_sessions)
+    if count is None or count == 1:
+        return _add_course_page(
+            request, booking, token, service.series_default_sessions, now, status=400,
+            problem_text=f"Please choose from {service.series_min_sessions} to "
+            f"{service.series_max_sessions} sessions.",
+        )  # fmt: skip
+    if request.method == "GET":
+        return _add_course_page(request, booking, token, count, now)
+    plan = series_proposal(
+        service=service, location=booking.location, first=booking_slot(booking), count=count,
+        now=now,
+    )  # fmt: skip
+    starts = ",".join(s.slot.start.isoformat() for s in plan.sessions if s.slot)
+    if not plan.complete or request.POST.get("starts", "") != starts:
+        return _add_course_page(
+            request, booking, token, count, now, status=409,
+            problem_text="Some dates changed while you were looking. Please look at them "
+            "again: nothing is booked yet.",
+        )  # fmt: skip
+    try:
+        series_book(
+            service=service, location=booking.location,
+            sessions=[s.slot for s in plan.sessions if s.slot], now=now,
+            channel=BookingChannel.WEB, patient_id=booking.patient_id, first_booked=booking,
+        )  # fmt: skip
+    except SeriesSessionTaken as taken:
+        return _add_course_page(
+            request, booking, token, count, now, status=409, problem_text=str(taken)
+        )
+    except SchedulingError as refused:
+        return problem(request, str(refused), status=409)
+    messages.success(
+        request,
+        f"Your course of {count} sessions is booked. We have sent you an email with every date.",
     )
     return redirect("booking:manage", token=token)
 

@@ -36,6 +36,7 @@ class TemplateKey(models.TextChoices):
     CONTACT_STAFF_NOTIFICATION = "contact-staff-notification", "Contact form: notice to staff"
     BOOKING_CONFIRMATION = "booking-confirmation", "Booking confirmation"
     BOOKING_CHANGE = "booking-change", "Booking changed"
+    BOOKING_COURSE_ADDED = "booking-course-added", "Course booked after its first visit"
     BOOKING_CANCELLATION = "booking-cancellation", "Booking cancelled"
     BOOKING_REMINDER_48H = "booking-reminder-48h", "Reminder 48 hours before a visit"
     BOOKING_REMINDER_24H = "booking-reminder-24h", "Reminder 24 hours before a visit"

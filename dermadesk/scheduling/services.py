@@ -353,13 +353,16 @@ def series_book(
     channel: BookingChannel,
     patient_id: int | None = None,
     first_hold: Booking | None = None,
+    first_booked: Booking | None = None,
     created_by: User | None = None,
 ) -> Series:
     """Book every session of a course in one transaction: all of them, or none.
 
     ``sessions`` are the planner's proposals, in order, each with its resources (kept where
     still free). With ``first_hold``, the first session is that held booking, confirmed.
-    Raises ``SeriesSessionTaken`` (nothing written) when any session was taken meanwhile.
+    With ``first_booked``, it is that visit, booked already on its own: the rest of the
+    course is booked after it. Raises ``SeriesSessionTaken`` (nothing written) when any
+    session was taken meanwhile.
     """
     if not sessions:
         raise ValueError("A course has at least one session.")
@@ -384,6 +387,9 @@ def series_book(
                     _confirm_locked(first, now=now, patient_id=patient_id, series=series)
                     booked.append(first)
                     continue
+                if number == 1 and first_booked is not None:
+                    booked.append(_join_course(first_booked, slot, series, patient_id))
+                    continue
                 placed, roles = _place(
                     service=service, location=location, start=slot.start, now=now,
                     preferences=[Preference(r, res) for r, res in slot.assignment.items()],
@@ -399,8 +405,12 @@ def series_book(
                 _write_allocations(booking, placed, roles)
                 booked.append(booking)
             # The later sessions first: when the first is told, its whole course exists.
-            for booking in [*booked[1:], booked[0]]:
+            for booking in booked[1:]:
                 _tell(booking, BookingChange.CONFIRMED, now=now)
+            first_change = BookingChange.CONFIRMED if first_booked is None else (
+                BookingChange.COURSE_ADDED
+            )  # fmt: skip
+            _tell(booked[0], first_change, now=now)
     except SlotTaken as taken:
         raise SeriesSessionTaken(number) from taken
     except IntegrityError as error:
@@ -408,6 +418,24 @@ def series_book(
             raise SeriesSessionTaken(number) from error
         raise
     return series
+
+
+def _join_course(
+    booking: Booking, slot: engine.Slot, series: Series, patient_id: int | None
+) -> Booking:
+    """Inside the transaction: a visit booked on its own becomes session 1 of ``series``."""
+    first = _locked(booking)
+    if (
+        first.status != BookingStatus.CONFIRMED
+        or first.series_id is not None
+        or first.starts_at != slot.start
+        or first.service_id != series.service_id
+        or first.patient_id != patient_id
+    ):
+        raise NotChangeable("This visit cannot start a course any more.")
+    first.series, first.series_number = series, 1
+    first.save(update_fields=["series", "series_number", "updated_at"])
+    return first
 
 
 def series_cancel(*, series: Series, now: datetime, starting_after: datetime | None = None) -> int:

@@ -15,6 +15,8 @@ class BookingChange(StrEnum):
     CONFIRMED = "confirmed"
     """A booking became firm: booked outright, or a hold confirmed."""
     MOVED = "moved"
+    COURSE_ADDED = "course_added"
+    """A confirmed visit became the first session of a course booked after it."""
     CANCELLED = "cancelled"
     """A confirmed booking was cancelled (a hold let go is not told)."""
 

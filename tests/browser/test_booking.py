@@ -232,10 +232,10 @@ def test_a_condition_needing_a_talk_first_offers_a_consultation(
     assert not Booking.objects.filter(status=BookingStatus.HELD).exists()
 
 
-def booked_visit(days_ahead: int = 3) -> Booking:
-    """A confirmed Micro-Needling visit for Ada, a few days ahead."""
+def booked_visit(days_ahead: int = 3, service_slug: str = "micro-needling") -> Booking:
+    """A confirmed visit for Ada (Micro-Needling unless told), a few days ahead."""
     location = Location.objects.get()
-    service = Service.objects.get(slug="micro-needling")
+    service = Service.objects.get(slug=service_slug)
     now = timezone.now()
     midnight = now.astimezone(location.zone).replace(hour=0, minute=0, second=0, microsecond=0)
     start = midnight + timedelta(days=days_ahead)
@@ -333,6 +333,27 @@ def test_moving_one_session_of_a_course_moves_the_later_ones_too(
         session = Booking.objects.get(series=moved.series, series_number=number)
         gap = session.starts_at.astimezone(zone).date() - moved.starts_at.astimezone(zone).date()
         assert abs(gap.days - later) <= moved.service.series_flex_days
+
+
+def test_a_first_prp_visit_booked_alone_grows_into_a_course(
+    new_context: ContextFactory, mode: str
+) -> None:
+    visit = booked_visit(service_slug="micro-needling-prp")
+    walk = Walk(new_context, mode, "add-course")
+    walk.page.goto(manage_path(visit))
+    walk.check("Your visit")
+    walk.page.get_by_role("link", name="Plan and book the rest of your course").click()
+    walk.check("Book the rest of your course")
+    expect(walk.page.locator(".course-list li")).to_have_count(4)
+    walk.page.get_by_label("6 sessions").check()
+    walk.page.get_by_role("button", name="Show the dates").click()
+    walk.check("Book the rest of your course")
+    expect(walk.page.locator(".course-list li")).to_have_count(6)
+    walk.page.get_by_role("button", name="Book these 6 sessions").click()
+    walk.check("Your visit")
+    expect(walk.page.get_by_text("Your course of 6 sessions is booked.")).to_be_visible()
+    expect(walk.page.locator(".course-list li")).to_have_count(6)
+    assert Booking.objects.get(pk=visit.pk).series_number == 1
 
 
 def test_within_the_notice_the_patient_asks_and_the_visit_stays(

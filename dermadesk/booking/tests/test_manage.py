@@ -283,3 +283,54 @@ def test_a_course_in_rhythm_has_nothing_to_move(client: Client, frozen_clinic: L
     response = client.get(link(sessions[1], "move-later/"), follow=True)
     assert "Your later sessions already follow this visit" in response.text
     assert client.get(link(book(frozen_clinic, 28, 10), "move-later/")).status_code == 404
+
+
+def single_prp_visit(location: Location) -> Booking:
+    patient = Patient.objects.create(
+        given_name="Ada", family_name="Lovelace", email="ada@example.com",
+        date_of_birth=date(1990, 4, 21),
+    )  # fmt: skip
+    return booking_create(
+        service=Service.objects.get(slug="micro-needling-prp"), location=location,
+        start=datetime(2026, 11, 27, 10, tzinfo=location.zone), now=NOW,
+        channel=BookingChannel.WEB, patient_id=patient.pk,
+    )  # fmt: skip
+
+
+def test_a_first_visit_booked_alone_can_grow_into_a_course(
+    client: Client, frozen_clinic: Location
+) -> None:
+    visit = single_prp_visit(frozen_clinic)
+    assert "Plan and book the rest of your course" in client.get(link(visit)).text
+    page = client.get(link(visit, "course/"), {"sessions": 5}).text
+    assert "Session 5: Friday 19 March 2027, 10:00 a.m." in page
+    starts = page.split('name="starts" value="')[1].split('"')[0]
+    response = client.post(link(visit, "course/"), {"sessions": 5, "starts": starts}, follow=True)
+    assert "Your course of 5 sessions is booked." in response.text
+    visit.refresh_from_db()
+    assert (visit.series_number, visit.sequence) == (1, 0)
+    assert visit.series is not None
+    assert list(visit.series.bookings.order_by("series_number").values_list("starts_at", flat=True)
+                ) == [datetime.fromisoformat(s) for s in starts.split(",")]  # fmt: skip
+    [course_email] = OutboundMessage.objects.filter(template_key="booking-course-added")
+    assert "Session 5: Friday, March 19, 2027 at 10:00 AM CDT" in course_email.text_body
+    assert OutboundMessage.objects.filter(template_key="booking-confirmation").count() == 1
+    assert "Plan and book the rest of your course" not in response.text
+
+
+def test_dates_changed_meanwhile_book_no_course(client: Client, frozen_clinic: Location) -> None:
+    visit = single_prp_visit(frozen_clinic)
+    stale = "2026-11-27T16:00:00+00:00,2026-12-26T16:00:00+00:00"
+    response = client.post(link(visit, "course/"), {"sessions": 4, "starts": stale})
+    assert response.status_code == 409
+    assert "nothing is booked yet" in response.text
+    assert Booking.objects.count() == 1
+
+
+def test_only_a_single_visit_of_a_course_treatment_can_grow_into_one(
+    client: Client, frozen_clinic: Location
+) -> None:
+    plain = book(frozen_clinic, 27, 12)  # Micro-Needling is not given as a course
+    assert client.get(link(plain, "course/")).status_code == 404
+    in_a_course = book_course(frozen_clinic)[1]
+    assert client.get(link(in_a_course, "course/")).status_code == 404

@@ -18,6 +18,7 @@ from dermadesk.scheduling.queries import available_slots, series_proposal
 from dermadesk.scheduling.series import Reason
 from dermadesk.scheduling.services import (
     NotBookable,
+    NotChangeable,
     SeriesSessionTaken,
     booking_create,
     booking_hold,
@@ -216,3 +217,27 @@ def test_staff_see_a_course_and_cancel_what_is_ahead_in_the_admin(
             follow=True,
         )
     assert "2 session(s) cancelled." in response.text
+
+
+def test_a_visit_booked_alone_becomes_the_first_session_of_a_course_booked_later(
+    clinic: Location,
+) -> None:
+    first = first_slot(clinic)
+    visit = booking_create(service=prp(), location=clinic, start=first.start, now=NOW,
+                           channel=BookingChannel.WEB)  # fmt: skip
+    plan = series_proposal(
+        service=prp(), location=clinic, first=Slot(visit.starts_at, first.assignment), count=4,
+        now=NOW,
+    )  # fmt: skip
+    sessions = [s.slot for s in plan.sessions if s.slot]
+    series = series_book(service=prp(), location=clinic, sessions=sessions, now=NOW,
+                         channel=BookingChannel.WEB, first_booked=visit)  # fmt: skip
+    visit.refresh_from_db()
+    assert (visit.series_id, visit.series_number, visit.sequence) == (series.pk, 1, 0)
+    assert series.bookings.count() == 4
+    assert overlapping_allocations() == 0
+    # A visit in a course already cannot start another one.
+    with pytest.raises(NotChangeable):
+        series_book(service=prp(), location=clinic, sessions=sessions, now=NOW,
+                    channel=BookingChannel.WEB, first_booked=visit)  # fmt: skip
+    assert Series.objects.count() == 1

@@ -14,15 +14,15 @@ register = template.Library()
 
 @register.filter(expects_localtime=True)
 def visit_date(value: object) -> str:
-    """ "Thursday, November 26, 2026"."""
+    """ "Thursday 26 November 2026"."""
     if not isinstance(value, date):
         return ""
-    return dateformat.format(value, "l, F j, Y")
+    return dateformat.format(value, "l j F Y")
 
 
 @register.filter(expects_localtime=True)
 def visit_time(value: object) -> str:
-    """ "9:30 AM CST": the clock time and the zone's short name."""
+    """ "9:30 a.m. CST": the clock time and the zone's short name."""
     if not isinstance(value, datetime):
         return ""
-    return dateformat.format(value, "g:i A T")
+    return dateformat.format(value, "g:i a T")

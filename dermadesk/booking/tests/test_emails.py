@@ -74,8 +74,8 @@ def test_a_confirmed_booking_sends_its_confirmation_with_a_calendar_file(
     booking = book(frozen_clinic, patient, 30, 10)
     confirmation = waiting(booking)["confirmation"]
     assert confirmation.recipient == "ada@example.com"
-    assert confirmation.subject == "Your visit is booked: Monday, November 30, 2026"
-    assert "When: Monday, November 30, 2026 at 10:00 AM CST" in confirmation.text_body
+    assert confirmation.subject == "Your visit is booked: Monday 30 November 2026"
+    assert "When: Monday 30 November 2026 at 10:00 a.m. CST" in confirmation.text_body
     token = manage_token(str(booking.public_id))
     assert f"http://127.0.0.1:8000/book/manage/{token}/" in confirmation.text_body
     [attachment] = confirmation.attachments
@@ -131,9 +131,9 @@ def test_a_move_replaces_the_reminders_and_says_what_changed(
     assert set(messages) == {"confirmation", "change", "reminder-48h", "reminder-24h"}
     assert messages["reminder-24h"].due_at == moved.starts_at - timedelta(hours=24)
     assert (
-        "earlier time (Monday, November 30, 2026 at 10:00 AM CST)" in messages["change"].text_body
+        "earlier time (Monday 30 November 2026 at 10:00 a.m. CST)" in messages["change"].text_body
     )
-    assert messages["change"].subject == "Your visit has moved to Tuesday, December 1, 2026"
+    assert messages["change"].subject == "Your visit has moved to Tuesday 1 December 2026"
 
 
 def test_a_cancellation_cancels_the_reminders_and_the_calendar_event(
@@ -223,7 +223,7 @@ def test_a_course_is_confirmed_in_one_email_and_each_session_reminded(
     [confirmation] = confirmations
     assert "What: Micro-Needling with PRP, session 1 of 4" in confirmation.text_body
     assert "Your course of 4 sessions:" in confirmation.text_body
-    assert "- Session 4: Monday, February 22, 2027 at 10:00 AM CST" in confirmation.text_body
+    assert "- Session 4: Monday 22 February 2027 at 10:00 a.m. CST" in confirmation.text_body
     fourth = series.bookings.get(series_number=4)
     reminder = waiting(fourth)["reminder-24h"]
     assert "session 4 of 4" in reminder.text_body

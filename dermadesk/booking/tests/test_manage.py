@@ -313,7 +313,7 @@ def test_a_first_visit_booked_alone_can_grow_into_a_course(
     assert list(visit.series.bookings.order_by("series_number").values_list("starts_at", flat=True)
                 ) == [datetime.fromisoformat(s) for s in starts.split(",")]  # fmt: skip
     [course_email] = OutboundMessage.objects.filter(template_key="booking-course-added")
-    assert "Session 5: Friday, March 19, 2027 at 10:00 AM CDT" in course_email.text_body
+    assert "Session 5: Friday 19 March 2027 at 10:00 a.m. CDT" in course_email.text_body
     assert OutboundMessage.objects.filter(template_key="booking-confirmation").count() == 1
     assert "Plan and book the rest of your course" not in response.text
 

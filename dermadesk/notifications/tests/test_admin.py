@@ -65,7 +65,7 @@ def test_the_preview_shows_the_message_with_sample_details_and_the_clinic_footer
     add_location()
     template = templates["booking-reminder-24h"]
     html = manager.get(f"/admin/notifications/messagetemplate/{template.pk}/preview/").text
-    assert "Your visit is coming up: Thursday, November 26, 2026 at 9:30 AM CST" in html
+    assert "Your visit is coming up: Thursday 26 November 2026 at 9:30 a.m. CST" in html
     assert "Phone: (217) 555-0142" in html
     assert "Open the HTML version" in html
 

@@ -196,7 +196,7 @@ def test_text_messages_go_through_the_sms_backend(
     assert [(sms.to, sms.idempotency_key) for sms in sms_outbox] == [
         ("+12175550100", "booking:1:0:sms-24h")
     ]
-    assert "Thursday, November 26, 2026 at 2:00 PM CST" in sms_outbox[0].body
+    assert "Thursday 26 November 2026 at 2:00 p.m. CST" in sms_outbox[0].body
 
 
 @pytest.mark.django_db

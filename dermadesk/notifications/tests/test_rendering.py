@@ -63,8 +63,8 @@ def test_visit_times_are_shown_in_the_clinic_time_zone(clinic: Clinic) -> None:
     default = default_messages()[TemplateKey.BOOKING_CONFIRMATION]
     context = {**default.sample, "starts_at": VISIT}
     rendered = render_message(default.texts, context, clinic)
-    assert "When: Thursday, November 26, 2026 at 9:30 AM CST" in rendered.text
-    assert rendered.subject == "Your visit is booked: Thursday, November 26, 2026"
+    assert "When: Thursday 26 November 2026 at 9:30 a.m. CST" in rendered.text
+    assert rendered.subject == "Your visit is booked: Thursday 26 November 2026"
 
 
 def test_the_same_instant_reads_differently_for_a_clinic_elsewhere(clinic: Clinic) -> None:
@@ -74,7 +74,7 @@ def test_the_same_instant_reads_differently_for_a_clinic_elsewhere(clinic: Clini
     )  # fmt: skip
     default = default_messages()[TemplateKey.BOOKING_CONFIRMATION]
     rendered = render_message(default.texts, {**default.sample, "starts_at": VISIT}, london)
-    assert "at 3:30 PM GMT" in rendered.text
+    assert "at 3:30 p.m. GMT" in rendered.text
 
 
 def test_the_reminders_give_the_pre_visit_instructions(clinic: Clinic) -> None:

@@ -45,7 +45,7 @@ def test_a_queued_message_is_rendered_and_waits_for_its_task(
     with django_capture_on_commit_callbacks(execute=True):
         message = enqueue(clinic)
     assert message.status == MessageStatus.PENDING
-    assert message.subject == "Your visit is booked: Saturday, November 28, 2026"
+    assert message.subject == "Your visit is booked: Saturday 28 November 2026"
     assert message.reply_to == "hello@example.com"
     assert message.due_at == NOW
     task = DBTaskResult.objects.get()
@@ -99,7 +99,7 @@ def test_staff_edits_to_a_template_are_used(clinic: Clinic) -> None:
         text_body="Dear {{ patient_name }}, you are booked.",
     )
     message = enqueue(clinic)
-    assert message.subject == "See you on Saturday, November 28, 2026"
+    assert message.subject == "See you on Saturday 28 November 2026"
     assert message.text_body.startswith("Dear Alex, you are booked.")
     assert message.html_body == ""
 
@@ -110,7 +110,7 @@ def test_a_broken_staff_template_falls_back_to_the_default_words(clinic: Clinic)
         key="booking-confirmation", subject="{% if %}", text_body="Broken"
     )
     message = enqueue(clinic)
-    assert message.subject == "Your visit is booked: Saturday, November 28, 2026"
+    assert message.subject == "Your visit is booked: Saturday 28 November 2026"
 
 
 @pytest.mark.django_db

@@ -102,7 +102,7 @@ def test_joining_is_acknowledged_by_email(frozen_clinic: Location) -> None:
     entry = join(frozen_clinic)
     message = OutboundMessage.objects.get(idempotency_key=f"waitlist:{entry.pk}:joined")
     assert message.subject == "You are on our waitlist for Micro-Needling with PRP"
-    assert "between Friday, November 27, 2026 and Friday, November 27, 2026" in message.text_body
+    assert "between Friday 27 November 2026 and Friday 27 November 2026" in message.text_body
 
 
 def test_a_cancelled_time_is_offered_to_the_first_waiting_patient(

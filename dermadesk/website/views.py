@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -22,11 +23,14 @@ from dermadesk.website.models import Page, PageKind
 # two cores serve the 1,000 a second the brief asks for. Editing a page shows at once (its
 # updated_at is part of the key); "open now" never outlives the next opening or closing.
 PAGE_CACHE_SECONDS = 60
+# A form's CSRF token differs per visitor: the kept HTML holds this mark, and each answer
+# puts the visitor's own token in its place (so the Contact page is kept too).
+CSRF_MARK = "csrf-token-of-this-visitor"
 
 
 def _page_cache_key(request: HttpRequest, page: Page) -> str | None:
-    if page.kind == PageKind.CONTACT or request.GET:
-        return None  # The contact form carries a per-visitor token; queries vary the page.
+    if request.GET:
+        return None  # A query varies the page (the contact form's thank-you, for one).
     prefs = accessibility.parse(request.COOKIES.get(accessibility.COOKIE_NAME)).serialize()
     stamp = page.updated_at.timestamp()
     return f"page:{page.pk}:{stamp}:{request.scheme}:{request.get_host()}:{prefs}"
@@ -34,13 +38,16 @@ def _page_cache_key(request: HttpRequest, page: Page) -> str | None:
 
 def _render_page(request: HttpRequest, page: Page) -> HttpResponse:
     key = _page_cache_key(request, page)
-    cached = cache.get(key) if key else None
-    if cached is not None:
-        response = HttpResponse(cached)
-    else:
-        response, seconds = _build_page(request, page)
+    content = cache.get(key) if key else None
+    if content is None:
+        built, seconds = _build_page(request, page)
+        content = built.content
         if key and seconds > 0:
-            cache.set(key, response.content, seconds)
+            cache.set(key, content, seconds)
+    mark = CSRF_MARK.encode()
+    if mark in content:
+        content = content.replace(mark, get_token(request).encode())
+    response = HttpResponse(content)
     patch_vary_headers(response, ["Cookie"])
     return response
 
@@ -50,7 +57,9 @@ def _build_page(request: HttpRequest, page: Page) -> tuple[HttpResponse, int]:
     now = timezone.now()
     seconds = PAGE_CACHE_SECONDS
     url = request.build_absolute_uri(page.get_absolute_url())
-    context: dict[str, Any] = {"page": page, "canonical_url": url, "json_ld": []}
+    context: dict[str, Any] = {
+        "page": page, "canonical_url": url, "json_ld": [], "csrf_token": CSRF_MARK
+    }  # fmt: skip
     if page.kind in (PageKind.HOME, PageKind.OFFICE, PageKind.CONTACT):
         hours = [location_hours(loc, now) for loc in Location.objects.all()]
         context["locations"] = hours

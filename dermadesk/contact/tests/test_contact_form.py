@@ -272,3 +272,23 @@ def test_the_ip_address_is_kept_only_as_a_keyed_hash_and_only_while_it_counts(
         first.refresh_from_db()
         assert first.ip_hash == ""
         assert ContactMessage.objects.get(email="second@example.com").ip_hash
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def test_the_kept_contact_page_gives_each_visitor_a_working_token_of_their_own(
+    demo_clinic: Location, django_assert_num_queries: Any
+) -> None:
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get("/contact/").text
+    with django_assert_num_queries(1):  # kept: only the page row, to see whether it was edited
+        second_page = second.get("/contact/").text
+    assert "csrf-token-of-this-visitor" not in first_page + second_page
+    assert _token(first_page) != _token(second_page)
+    response = second.post(SEND, {**VALID, "csrfmiddlewaretoken": _token(second_page)})
+    assert response.status_code == 303
+    assert ContactMessage.objects.count() == 1
+    refused = Client(enforce_csrf_checks=True).post(SEND, {**VALID, "csrfmiddlewaretoken": "x"})
+    assert refused.status_code == 403

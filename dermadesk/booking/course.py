@@ -30,6 +30,11 @@ class SessionView:
         return session_notice(self)
 
 
+def session_label(number: int, of: int) -> str:
+    """'session 2 of 4': which session of a course a visit is."""
+    return f"session {number} of {of}"
+
+
 def interval_text(days: int) -> str:
     """'4 weeks', '10 days', '1 week': the time between sessions as people say it."""
     if days % 7 == 0:

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from dermadesk.booking.course import session_label
 from dermadesk.booking.ics import CalendarVisit, visit_ics
 from dermadesk.booking.tokens import manage_token
 from dermadesk.notifications.models import OutboundMessage, TemplateKey
@@ -77,7 +78,7 @@ def _session_label(booking: Booking) -> str:
     """'session 2 of 4' for a session of a course; empty for a single visit."""
     if booking.series is None or booking.series_number is None:
         return ""
-    return f"session {booking.series_number} of {booking.series.sessions_planned}"
+    return session_label(booking.series_number, booking.series.sessions_planned)
 
 
 def _course(booking: Booking) -> list[dict[str, Any]]:

@@ -34,6 +34,16 @@ def managed_booking(token: str) -> Booking | None:
     )
 
 
+def course_sessions(booking: Booking) -> list[Booking]:
+    """The sessions of the booking's course still on (not cancelled), in order; [] for one
+    visit. Each has its own manage token (``tokens.manage_token``)."""
+    if booking.series is None:
+        return []
+    return list(
+        booking.series.bookings.exclude(status=BookingStatus.CANCELLED).order_by("series_number")
+    )
+
+
 def changeable_online(booking: Booking, now: datetime) -> bool:
     """Confirmed, and further ahead than the change notice."""
     return booking.status == BookingStatus.CONFIRMED and change_allowed_online(

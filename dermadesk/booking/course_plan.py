@@ -1,0 +1,105 @@
+"""A course of sessions proposed from the database, for the booking pages and the JSON API.
+
+The planner (``scheduling.series``) and its sentences (``booking.course``) are pure; this
+module gives them their world: the held first session with its resources, the names of
+the clinicians, the first session of a course staff book without a hold. The pages and
+the API both use it, so a course is proposed and told the same way everywhere.
+"""
+
+from datetime import datetime, timedelta
+
+from dermadesk.booking.course import SessionView
+from dermadesk.clinic.models import Location
+from dermadesk.scheduling.engine import Slot, is_bookable_time
+from dermadesk.scheduling.models import Booking, Resource, ResourceKind, Service
+from dermadesk.scheduling.queries import available_slots, series_proposal, service_rules
+from dermadesk.scheduling.series import SeriesPlan
+from dermadesk.scheduling.services import NotBookable, SlotTaken
+
+
+def sessions_allowed(service: Service, count: int) -> bool:
+    """Whether a course of ``count`` sessions of ``service`` may be booked."""
+    return service.offers_series and (
+        service.series_min_sessions <= count <= service.series_max_sessions
+    )
+
+
+def held_slot(held: Booking) -> Slot:
+    """The held first session as the planner sees it: its start and its resources."""
+    assignment = {
+        role: str(resource)
+        for role, resource in held.allocations.values_list("role", "resource_id")
+    }
+    return Slot(held.starts_at, assignment)
+
+
+def held_course_plan(held: Booking, count: int, now: datetime) -> SeriesPlan:
+    """A course of ``count`` sessions whose first is the held time (which does not stand in
+    its own way)."""
+    return series_proposal(
+        service=held.service, location=held.location, first=held_slot(held), count=count,
+        now=now, ignoring_booking=held.pk,
+    )  # fmt: skip
+
+
+def first_session(*, service: Service, location: Location, start: datetime, now: datetime) -> Slot:
+    """The first session of a course booked without a hold (by staff): ``start`` with the
+    resources the engine would give it.
+
+    Raises ``NotBookable`` when the time is not offered at all, ``SlotTaken`` when it is
+    offered but not free.
+    """
+    slots = available_slots(
+        service=service, location=location, start=start, end=start + timedelta(microseconds=1),
+        now=now,
+    )  # fmt: skip
+    if slots:
+        return slots[0]
+    if not is_bookable_time(start, now=now, zone=location.zone, rules=service_rules(service)):
+        raise NotBookable(
+            "That time is not offered for this treatment: it is too soon, too far ahead or "
+            "not one of the start times."
+        )
+    raise SlotTaken
+
+
+def planned_starts(plan: SeriesPlan) -> list[datetime]:
+    """The proposed start of every session that has one, in order."""
+    return [session.slot.start for session in plan.sessions if session.slot is not None]
+
+
+def session_views(plan: SeriesPlan, *, service: Service, location: Location) -> list[SessionView]:
+    """The plan's sessions in the clinic's zone, with clinicians' names, ready to show.
+
+    One query: the resources the plan uses (the first session's tell which roles are
+    clinicians).
+    """
+    zone = location.zone
+    ids = {int(r) for s in plan.sessions if s.slot for r in s.slot.assignment.values()}
+    resources = {resource.pk: resource for resource in Resource.objects.filter(pk__in=ids)}
+    first = plan.sessions[0].slot
+    provider_roles = {
+        role
+        for role, resource in (first.assignment.items() if first else ())
+        if resources[int(resource)].kind == ResourceKind.PROVIDER
+    }
+
+    def clinician(slot: Slot | None) -> str:
+        if slot is None:
+            return ""
+        return " and ".join(
+            sorted(resources[int(slot.assignment[role])].name for role in provider_roles)
+        )
+
+    return [
+        SessionView(
+            number=session.number,
+            target=session.target.astimezone(zone),
+            start=session.slot.start.astimezone(zone) if session.slot else None,
+            clinician=clinician(session.slot),
+            reason=session.reason,
+            regular_clinician=clinician(first),
+            flex_days=service.series_flex_days,
+        )
+        for session in plan.sessions
+    ]

@@ -8,7 +8,7 @@ The OpenAPI document is at ``/api/openapi.json``, its reader at ``/api/docs``.
 """
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,8 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
+from dermadesk.api.inputs import day_start, instant, location_named, online_service
+from dermadesk.api.problems import PROBLEMS, ApiProblem, time_taken
 from dermadesk.api.schemas import (
     AvailabilityOut,
     BookingIn,
@@ -36,7 +38,7 @@ from dermadesk.clinic.models import Location
 from dermadesk.patients.queries import consent_status
 from dermadesk.patients.services import PatientError, patient_find_or_create, visit_consents_sign
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
-from dermadesk.scheduling.queries import available_slots, nearest_alternatives
+from dermadesk.scheduling.queries import available_slots
 from dermadesk.scheduling.services import (
     NotBookable,
     SchedulingError,
@@ -52,7 +54,6 @@ from dermadesk.screening.rules import InvalidAnswers
 from dermadesk.screening.services import ScreeningError, screening_submit
 
 MAX_DAYS = 62
-PROBLEMS = {400: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem}
 
 
 class ClientThrottle(AnonRateThrottle):
@@ -94,14 +95,6 @@ api = ProblemAPI(
 )
 
 
-class ApiProblem(Exception):
-    """Answer with a problem: ``status``, a title, a sentence for people, and more fields."""
-
-    def __init__(self, status: int, title: str, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail, self.extra = status, title, detail, extra
-
-
 def _problem(request: HttpRequest, status: int, title: str, detail: str, **extra: Any) -> Any:
     body = Problem(title=title, status=status, detail=detail, **extra)
     response = api.create_response(
@@ -140,40 +133,6 @@ def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     title = "Too many requests" if error.status_code == 429 else "Request refused"
     return _problem(request, error.status_code, title, error.message)  # type: ignore[no-any-return]
-
-
-def _location(slug: str | None) -> Location:
-    location = (
-        Location.objects.filter(slug=slug).first()
-        if slug
-        else Location.objects.order_by("pk").first()
-    )
-    if location is None:
-        raise Http404("No clinic location has this name.")
-    return location
-
-
-def _service(slug: str) -> Service:
-    service = Service.objects.filter(slug=slug, active=True, bookable_online=True).first()
-    if service is None:
-        raise Http404("No treatment bookable online has this name.")
-    return service
-
-
-def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ApiProblem(400, "Time without a zone", "Give times with their offset, e.g. +00:00.")
-    return moment
-
-
-def _taken(service: Service, location: Location, around: datetime, now: datetime,
-           ignoring: int | None = None) -> ApiProblem:  # fmt: skip
-    alternatives = nearest_alternatives(
-        service=service, location=location, around=around, now=now, ignoring_booking=ignoring
-    )
-    return ApiProblem(
-        409, "Time taken", str(SlotTaken()), alternatives=[slot.start for slot in alternatives]
-    )
 
 
 def _booking_out(booking: Booking, now: datetime) -> BookingOut:
@@ -239,19 +198,16 @@ def availability(
     request: HttpRequest, slug: str, start: date, end: date, location: str | None = None
 ) -> AvailabilityOut:
     """Every free start from ``start`` up to (not including) ``end``, local dates, ≤ 62 days."""
-    service, place = _service(slug), _location(location)
+    service, place = online_service(slug), location_named(location)
     if end <= start:
         raise ApiProblem(400, "Empty range", "The end date must come after the start date.")
     if (end - start).days > MAX_DAYS:
         raise ApiProblem(400, "Range too long", f"Ask for at most {MAX_DAYS} days at a time.")
-    zone = place.zone
-    try:
-        window_start = datetime.combine(start, time(0), tzinfo=zone)
-        window_end = datetime.combine(end, time(0), tzinfo=zone)
-    except OverflowError as error:
-        raise ApiProblem(400, "Date out of range", "Choose dates nearer today.") from error
+    zone, now = place.zone, timezone.now()
+    today = now.astimezone(zone).date()
+    window_start, window_end = day_start(start, place, today), day_start(end, place, today)
     slots = available_slots(
-        service=service, location=place, start=window_start, end=window_end, now=timezone.now()
+        service=service, location=place, start=window_start, end=window_end, now=now
     )
     return AvailabilityOut(
         service=service.slug,
@@ -265,7 +221,7 @@ def availability(
          tags=["booking"])  # fmt: skip
 def questions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """The health questions to answer before booking this treatment (empty when none)."""
-    service = _service(slug)
+    service = online_service(slug)
     questionnaire = current_questionnaire()
     if not service.requires_screening or questionnaire is None:
         return []
@@ -285,14 +241,15 @@ def questions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @api.post("/holds", response={201: HoldOut, **PROBLEMS}, tags=["booking"])
 def create_hold(request: HttpRequest, data: HoldIn) -> Status[HoldOut]:
     """Hold a free start while the patient gives their details (``BOOKING_HOLD_MINUTES``)."""
-    service, place = _service(data.service), _location(data.location)
-    start, now = _aware(data.start), timezone.now()
+    service, place = online_service(data.service), location_named(data.location)
+    now = timezone.now()
+    start = instant(data.start, now)
     try:
         held = booking_hold(
             service=service, location=place, start=start, now=now, channel=BookingChannel.API
         )
     except SlotTaken:
-        raise _taken(service, place, start, now) from None
+        raise time_taken(service, place, start, now) from None
     except NotBookable as refused:
         raise ApiProblem(400, "Time not offered", str(refused)) from refused
     expires = held.hold_expires_at or now  # a hold always has its expiry (a constraint)
@@ -375,7 +332,7 @@ def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
     try:
         booking = booking_confirm(booking=held, now=now, patient_id=patient.pk)
     except SlotTaken:
-        raise _taken(held.service, held.location, held.starts_at, now) from None
+        raise time_taken(held.service, held.location, held.starts_at, now) from None
     except SchedulingError as refused:
         raise ApiProblem(409, "Not bookable", str(refused)) from refused
     return Status(201, _booking_out(booking, now))
@@ -418,11 +375,11 @@ def reschedule_booking(request: HttpRequest, token: str, data: RescheduleIn) -> 
     """Move the booking; the old time is given up only once the new one is secured."""
     booking, now = _managed(token), timezone.now()
     _changeable(booking, now)
-    start = _aware(data.start)
+    start = instant(data.start, now)
     try:
         moved = booking_reschedule(booking=booking, start=start, now=now)
     except SlotTaken:
-        raise _taken(booking.service, booking.location, start, now, booking.pk) from None
+        raise time_taken(booking.service, booking.location, start, now, booking.pk) from None
     except NotBookable as refused:
         raise ApiProblem(400, "Time not offered", str(refused)) from refused
     except SchedulingError as refused:

@@ -1,72 +1,20 @@
 """The JSON API, as a clinic's own website would use it."""
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 import pytest
-import time_machine
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from dermadesk.api.tests.calls import NOW, answers_for, book, hold, post
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentSignature, Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.services import booking_create
-from dermadesk.screening.models import AnswerType
-from dermadesk.screening.queries import current_questionnaire, questions_for
 
-NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
-PATIENT = {
-    "given_name": "Ada",
-    "family_name": "Lovelace",
-    "email": "ada@example.com",
-    "phone": "(217) 555-0199",
-    "date_of_birth": "1990-04-21",
-}
-
-
-@pytest.fixture(autouse=True)
-def frozen_clinic(db: None) -> Iterator[Location]:
-    with time_machine.travel(NOW, tick=False):
-        call_command("demo", verbosity=0)
-        yield Location.objects.get(slug="springfield")
-
-
-def answers_for(slug: str, **overrides: str) -> dict[str, str]:
-    questionnaire = current_questionnaire()
-    assert questionnaire is not None
-    service = Service.objects.get(slug=slug)
-    answers = {}
-    for question in questions_for(questionnaire=questionnaire, service=service):
-        if question.answer_type == AnswerType.YES_NO:
-            answers[question.key] = "no"
-        elif question.answer_type == AnswerType.CHOICE:
-            answers[question.key] = question.choice_pairs[0][0]
-    return answers | overrides
-
-
-def post(client: Client, path: str, body: dict[str, Any]) -> Any:
-    return client.post(path, body, content_type="application/json")
-
-
-def hold(
-    client: Client, slug: str = "micro-needling", start: str = "2026-11-27T10:00:00-06:00"
-) -> Any:
-    return post(client, "/api/holds", {"service": slug, "location": "springfield", "start": start})
-
-
-def book(client: Client, hold_id: str, **overrides: Any) -> Any:
-    body = {
-        "hold_id": hold_id,
-        "patient": PATIENT,
-        "answers": answers_for("micro-needling"),
-        "consent": {"typed_name": "Ada Lovelace", "accept_policies": True},
-    } | overrides
-    return post(client, "/api/bookings", body)
+pytestmark = pytest.mark.usefixtures("frozen_clinic")
 
 
 def test_services_and_locations_are_listed(client: Client) -> None:
@@ -199,6 +147,21 @@ def test_within_the_notice_the_api_says_to_call(client: Client) -> None:
     response = post(client, f"/api/bookings/{token}/cancel", {})
     assert response.status_code == 409
     assert "(217) 555-0142" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("start", ["9999-12-31T23:00:00Z", "0001-01-01T00:30:00+00:00"])
+def test_a_time_far_from_today_is_refused_not_a_server_error(client: Client, start: str) -> None:
+    response = hold(client, start=start)
+    assert response.status_code == 400
+    assert response.json()["title"] == "Time out of range"
+
+
+def test_dates_far_from_today_are_refused_not_a_server_error(client: Client) -> None:
+    response = client.get(
+        "/api/services/consultation/availability", {"start": "9999-12-29", "end": "9999-12-31"}
+    )
+    assert response.status_code == 400
+    assert response.json()["title"] == "Date out of range"
 
 
 def test_the_openapi_document_and_its_reader_are_served(client: Client) -> None:

@@ -14,16 +14,19 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Status
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
+from dermadesk.api.courses import booked_course_out, proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named, online_service
 from dermadesk.api.problems import PROBLEMS, ApiProblem, time_taken
 from dermadesk.api.schemas import (
     AvailabilityOut,
     BookingIn,
     BookingOut,
+    CourseIn,
+    CourseProposalOut,
     HoldIn,
     HoldOut,
     LocationOut,
@@ -32,21 +35,26 @@ from dermadesk.api.schemas import (
     RescheduleIn,
     ServiceOut,
 )
+from dermadesk.booking.course_plan import held_course_plan, planned_starts, sessions_allowed
 from dermadesk.booking.manage import changeable_online, managed_booking
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
+from dermadesk.patients.models import Patient
 from dermadesk.patients.queries import consent_status
 from dermadesk.patients.services import PatientError, patient_find_or_create, visit_consents_sign
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.queries import available_slots
+from dermadesk.scheduling.series import SeriesPlan
 from dermadesk.scheduling.services import (
     NotBookable,
     SchedulingError,
+    SeriesSessionTaken,
     SlotTaken,
     booking_cancel,
     booking_confirm,
     booking_hold,
     booking_reschedule,
+    series_book,
 )
 from dermadesk.screening.models import ScreeningOutcome
 from dermadesk.screening.queries import current_questionnaire, questions_for, valid_screening
@@ -86,9 +94,9 @@ api = ProblemAPI(
     title="dermadesk",
     version="1",
     description=(
-        "Book the clinic's treatments: locations, services, free times, holds, bookings, "
-        "and changes by the booking's private manage token. Times are ISO 8601 with an "
-        "offset; every error is an RFC 9457 problem."
+        "Book the clinic's treatments: locations, services, free times, holds, bookings "
+        "(one visit or a whole course), and changes by the booking's private manage token. "
+        "Times are ISO 8601 with an offset; every error is an RFC 9457 problem."
     ),
     urls_namespace="api",
     throttle=[ClientThrottle()],
@@ -96,10 +104,10 @@ api = ProblemAPI(
 
 
 def _problem(request: HttpRequest, status: int, title: str, detail: str, **extra: Any) -> Any:
-    body = Problem(title=title, status=status, detail=detail, **extra)
-    response = api.create_response(
-        request, body.model_dump(mode="json", exclude_none=True), status=status
-    )
+    body = Problem(title=title, status=status, detail=detail, **extra).model_dump(mode="json")
+    # Fields a problem does not have are left out; inside them, null stays null.
+    present = {key: value for key, value in body.items() if value is not None}
+    response = api.create_response(request, present, status=status)
     response["Content-Type"] = "application/problem+json"
     return response
 
@@ -149,6 +157,7 @@ def _booking_out(booking: Booking, now: datetime) -> BookingOut:
         start=booking.starts_at.astimezone(UTC),
         end=booking.ends_at.astimezone(UTC),
         consent_complete=complete,
+        course=booked_course_out(booking),
     )
 
 
@@ -292,22 +301,110 @@ def _screen(held: Booking, patient: Any, answers: dict[str, str], now: datetime)
         )  # fmt: skip
 
 
-@api.post("/bookings", response={201: BookingOut, **PROBLEMS}, tags=["booking"])
-def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
-    """Turn a hold into a booking: the patient, their screening answers and their consent."""
-    now = timezone.now()
+def _hold(hold_id: str) -> Booking:
+    """The hold with this id, also when it ran out (it is renewed if the time is free)."""
     held = (
         Booking.objects.select_related("service", "location")
-        .filter(public_id__iexact=data.hold_id.strip())
+        .filter(public_id__iexact=hold_id.strip())
         .filter(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
         .first()
-        if _is_uuid(data.hold_id)
+        if _is_uuid(hold_id)
         else None
     )
     if held is None:
         raise Http404("No hold has this id; it may have been booked or let go already.")
+    return held
+
+
+def _check_sessions(service: Service, count: int) -> None:
+    """400 unless ``service`` is a course that may have ``count`` sessions."""
+    if not service.offers_series:
+        raise ApiProblem(
+            400, "Not a course", f"{service.name} is booked one visit at a time, not as a course."
+        )
+    if not sessions_allowed(service, count):
+        raise ApiProblem(
+            400, "Sessions out of range",
+            f"{service.name} is booked as a course of {service.series_min_sessions} to "
+            f"{service.series_max_sessions} sessions. Please choose a number in that range, or "
+            "book only this first visit.",
+        )  # fmt: skip
+
+
+@api.get("/holds/{hold_id}/course", response={200: CourseProposalOut, **PROBLEMS}, tags=["booking"])
+def course_proposal(
+    request: HttpRequest, hold_id: str, sessions: Query[int | None] = None
+) -> CourseProposalOut:
+    """The course the clinic proposes when the held time is its first session.
+
+    ``sessions`` defaults to the service's usual number. Each later session aims at the same
+    weekday, time and clinician, the service's interval apart; where that is not free it
+    moves by a few days, and says why. Show the patient every date and each ``notice``.
+    """
+    held = _hold(hold_id)
+    count = held.service.series_default_sessions if sessions is None else sessions
+    _check_sessions(held.service, count)
+    plan = held_course_plan(held, count, timezone.now())
+    return proposal_out(plan, service=held.service, location=held.location)
+
+
+def _accepted_course(held: Booking, course: CourseIn, now: datetime) -> SeriesPlan:
+    """The course as proposed now, if it is the one the patient saw; 409 with it if not."""
+    _check_sessions(held.service, course.sessions)
+    if len(course.starts) != course.sessions:
+        raise ApiProblem(
+            400, "Sessions and starts differ",
+            f"Please send the start of each of the {course.sessions} sessions, in order.",
+        )  # fmt: skip
+    starts = [instant(start, now) for start in course.starts]
+    plan = held_course_plan(held, course.sessions, now)
+    if not plan.complete or planned_starts(plan) != starts:
+        raise ApiProblem(
+            409, "Course changed",
+            "Some dates of your course changed while you were finishing, so nothing is booked "
+            "yet. Please look at the new dates and confirm them again.",
+            course=proposal_out(plan, service=held.service, location=held.location),
+        )  # fmt: skip
+    return plan
+
+
+def _book_course(held: Booking, plan: SeriesPlan, patient: Patient, now: datetime) -> Booking:
+    """Every session of the course, or none; the first session's booking."""
+    try:
+        series = series_book(
+            service=held.service, location=held.location,
+            sessions=[s.slot for s in plan.sessions if s.slot], now=now,
+            channel=BookingChannel.API, patient_id=patient.pk, first_hold=held,
+        )  # fmt: skip
+    except SeriesSessionTaken as taken:
+        if taken.number == 1:
+            raise time_taken(held.service, held.location, held.starts_at, now) from None
+        fresh = held_course_plan(held, len(plan.sessions), now)
+        raise ApiProblem(
+            409, "Session taken", str(taken), session=taken.number,
+            course=proposal_out(fresh, service=held.service, location=held.location),
+        ) from taken  # fmt: skip
+    except SchedulingError as refused:
+        raise ApiProblem(409, "Not bookable", str(refused)) from refused
+    return series.bookings.select_related("service", "location", "patient", "series").get(
+        series_number=1
+    )
+
+
+@api.post("/bookings", response={201: BookingOut, **PROBLEMS}, tags=["booking"])
+def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
+    """Turn a hold into a booking: the patient, their screening answers and their consent.
+
+    With ``course``, the hold is the first session of a course and every session is booked
+    together, or none: if the proposal (``GET /holds/{hold_id}/course``) changed since the
+    patient saw it, or a session is taken meanwhile, 409 with the fresh proposal.
+    """
+    now = timezone.now()
+    held = _hold(data.hold_id)
     if not data.consent.accept_policies:
         raise ApiProblem(422, "Policies not accepted", "The patient must accept the policies.")
+    # Checked before anything is written: a changed course asks the patient again.
+    plan = _accepted_course(held, data.course, now) if data.course is not None else None
     person = data.patient
     try:
         patient, _ = patient_find_or_create(
@@ -329,6 +426,8 @@ def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
         )  # fmt: skip
     except PatientError as refused:
         raise ApiProblem(422, "Consent not signed", str(refused)) from refused
+    if plan is not None:
+        return Status(201, _booking_out(_book_course(held, plan, patient, now), now))
     try:
         booking = booking_confirm(booking=held, now=now, patient_id=patient.pk)
     except SlotTaken:

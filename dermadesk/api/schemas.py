@@ -4,6 +4,45 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from dermadesk.scheduling.series import Reason
+
+
+class CourseSessionOut(Schema):
+    """One session of a proposed course."""
+
+    number: int
+    """1 for the first session."""
+    target: datetime
+    """The regular time (the first session's weekday and time, the course's interval on),
+    in UTC."""
+    local_target: datetime
+    """The regular time in the clinic's time zone."""
+    start: datetime | None
+    """The proposed start in UTC; null when nothing is free near the regular time."""
+    local_start: datetime | None
+    """The proposed start in the clinic's time zone."""
+    clinician: str
+    """Who would give it (empty when nothing is proposed)."""
+    moved: bool
+    """Whether the proposed start differs from the regular time."""
+    reason: Reason | None
+    """Why the session differs from the regular plan (time or clinician); null when not."""
+    notice: str
+    """The same, said to the patient; empty when the session is as planned."""
+
+
+class CourseProposalOut(Schema):
+    """A course as the clinic proposes it: the first session is the held time."""
+
+    service: str
+    location: str
+    time_zone: str
+    sessions_count: int
+    interval_days: int
+    complete: bool
+    """Every session has a proposed start (only then can the course be booked)."""
+    sessions: list[CourseSessionOut]
+
 
 class Problem(Schema):
     """An error, as RFC 9457 problem details (``application/problem+json``)."""
@@ -18,6 +57,10 @@ class Problem(Schema):
     """For a time taken: the nearest free starts."""
     reasons: list[str] | None = None
     """For a treatment that cannot be booked after screening: why, for the patient."""
+    session: int | None = None
+    """For a course: the number of the session that was taken meanwhile."""
+    course: CourseProposalOut | None = None
+    """For a course that changed or could not be booked: the clinic's fresh proposal."""
 
 
 class LocationOut(Schema):
@@ -95,12 +138,48 @@ class ConsentIn(Schema):
     """Kinds of optional documents also agreed to (e.g. ``photos``)."""
 
 
+class CourseIn(Schema):
+    """A course booked with the hold as its first session."""
+
+    sessions: int = Field(ge=1, le=100)
+    """How many sessions, within the service's limits (``GET /services``)."""
+    starts: list[datetime] = Field(min_length=1, max_length=100)
+    """Every session's start as shown to the patient (``GET /holds/{hold_id}/course``), in
+    order, the first being the hold's. If the clinic's proposal has changed since, nothing
+    is booked and the new one comes back."""
+
+
 class BookingIn(Schema):
     hold_id: str = Field(max_length=40)
     patient: PatientIn
     answers: dict[str, str] = Field(default_factory=dict, max_length=100)
     """Screening answers by question key (``GET /services/{slug}/questions``)."""
     consent: ConsentIn
+    course: CourseIn | None = None
+    """Book a whole course (all its sessions or none) instead of one visit."""
+
+
+class BookedSessionOut(Schema):
+    number: int
+    label: str
+    """e.g. "session 2 of 4"."""
+    start: datetime
+    local_start: datetime
+    status: str
+    manage_token: str
+    """This session's own token: each session is moved or cancelled by itself."""
+
+
+class BookedCourseOut(Schema):
+    """The course a booking belongs to."""
+
+    session: int
+    """This booking's number in the course."""
+    sessions_planned: int
+    label: str
+    """e.g. "session 1 of 4"."""
+    sessions: list[BookedSessionOut]
+    """Every session not cancelled, in order."""
 
 
 class BookingOut(Schema):
@@ -112,6 +191,8 @@ class BookingOut(Schema):
     start: datetime
     end: datetime
     consent_complete: bool
+    course: BookedCourseOut | None = None
+    """For a session of a course: which one, and the whole course; null for one visit."""
 
 
 class RescheduleIn(Schema):

@@ -1,0 +1,69 @@
+"""Courses of sessions as the API shows them: a proposal, and the sessions of a booked one."""
+
+from datetime import UTC
+
+from dermadesk.api.schemas import (
+    BookedCourseOut,
+    BookedSessionOut,
+    CourseProposalOut,
+    CourseSessionOut,
+)
+from dermadesk.booking.course import session_label
+from dermadesk.booking.course_plan import session_views
+from dermadesk.booking.manage import course_sessions
+from dermadesk.booking.tokens import manage_token
+from dermadesk.clinic.models import Location
+from dermadesk.scheduling.models import Booking, Service
+from dermadesk.scheduling.series import SeriesPlan
+
+
+def proposal_out(plan: SeriesPlan, *, service: Service, location: Location) -> CourseProposalOut:
+    """Every session: its regular and proposed time, clinician, and why it changed, if it did."""
+    views = session_views(plan, service=service, location=location)
+    return CourseProposalOut(
+        service=service.slug,
+        location=location.slug,
+        time_zone=location.time_zone,
+        sessions_count=len(plan.sessions),
+        interval_days=service.series_interval_days,
+        complete=plan.complete,
+        sessions=[
+            CourseSessionOut(
+                number=view.number,
+                target=view.target.astimezone(UTC),
+                local_target=view.target,
+                start=view.start.astimezone(UTC) if view.start else None,
+                local_start=view.start,
+                clinician=view.clinician,
+                moved=session.moved,
+                reason=view.reason,
+                notice=view.notice,
+            )
+            for session, view in zip(plan.sessions, views, strict=True)
+        ],
+    )
+
+
+def booked_course_out(booking: Booking) -> BookedCourseOut | None:
+    """The course ``booking`` is a session of, each session with its own manage token."""
+    series = booking.series
+    if series is None or booking.series_number is None:
+        return None
+    zone = booking.location.zone
+    planned = series.sessions_planned
+    return BookedCourseOut(
+        session=booking.series_number,
+        sessions_planned=planned,
+        label=session_label(booking.series_number, planned),
+        sessions=[
+            BookedSessionOut(
+                number=session.series_number or 0,
+                label=session_label(session.series_number or 0, planned),
+                start=session.starts_at.astimezone(UTC),
+                local_start=session.starts_at.astimezone(zone),
+                status=session.status,
+                manage_token=manage_token(str(session.public_id)),
+            )
+            for session in course_sessions(booking)
+        ],
+    )

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle
 
 from dermadesk.api.courses import booked_course_out, proposal_out
@@ -35,6 +35,7 @@ from dermadesk.api.schemas import (
     RescheduleIn,
     ServiceOut,
 )
+from dermadesk.api.staff import router as staff_router
 from dermadesk.booking.course_plan import held_course_plan, planned_starts, sessions_allowed
 from dermadesk.booking.manage import changeable_online, managed_booking
 from dermadesk.booking.tokens import manage_token
@@ -96,6 +97,7 @@ api = ProblemAPI(
     description=(
         "Book the clinic's treatments: locations, services, free times, holds, bookings "
         "(one visit or a whole course), and changes by the booking's private manage token. "
+        "Staff endpoints (tag `staff`) need an API token as `Authorization: Bearer <secret>`. "
         "Times are ISO 8601 with an offset; every error is an RFC 9457 problem."
     ),
     urls_namespace="api",
@@ -135,6 +137,17 @@ def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, error: Http404) -> HttpResponse:
     return _problem(request, 404, "Not found", str(error) or "Nothing is found here.")  # type: ignore[no-any-return]
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    sent = bool(request.headers.get("Authorization"))
+    how = "Send a staff member's API token as “Authorization: Bearer <secret>”."
+    detail = f"The token sent is unknown, expired or revoked. {how}" if sent else how
+    response = _problem(request, 401, "Not signed in", detail)
+    # RFC 6750: the scheme to use, and when a token was sent, that it was not accepted.
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"' if sent else "Bearer"
+    return response  # type: ignore[no-any-return]
 
 
 @api.exception_handler(HttpError)
@@ -492,3 +505,6 @@ def cancel_booking(request: HttpRequest, token: str) -> BookingOut:
     booking, now = _managed(token), timezone.now()
     _changeable(booking, now)
     return _booking_out(booking_cancel(booking=booking, now=now), now)
+
+
+api.add_router("/staff/", staff_router)

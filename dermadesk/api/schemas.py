@@ -1,10 +1,14 @@
 """What the API takes and gives: checked by pydantic, described in the OpenAPI document."""
 
+import uuid
 from datetime import date, datetime
 
 from ninja import Field, Schema
 
 from dermadesk.scheduling.series import Reason
+
+# The largest id a row can have (64-bit keys): larger ones are refused before any query.
+MAX_ID = 2**63 - 1
 
 
 class CourseSessionOut(Schema):
@@ -197,3 +201,62 @@ class BookingOut(Schema):
 
 class RescheduleIn(Schema):
     start: datetime
+
+
+# Staff endpoints (``/api/staff/…``, bearer token). No health information is ever given.
+
+
+class PatientRefOut(Schema):
+    id: int
+    name: str
+
+
+class StaffBookingOut(Schema):
+    id: uuid.UUID
+    """The booking's public id (``/api/staff/bookings/{id}/…``)."""
+    service: str
+    service_name: str
+    location: str
+    status: str
+    start: datetime
+    local_start: datetime
+    end: datetime
+    channel: str
+    patient: PatientRefOut | None
+    session: int | None
+    """For a session of a course: its number."""
+    sessions_planned: int | None
+    """For a session of a course: how many sessions the course has."""
+    session_label: str
+    """"session 2 of 4", or empty for a single visit."""
+    clinicians: list[str]
+    rooms: list[str]
+
+
+class StaffDayOut(Schema):
+    location: str
+    time_zone: str
+    day: date
+    bookings: list[StaffBookingOut]
+    """Every booking that starts that day (local time), cancelled ones included; holds not."""
+
+
+class StaffBookingIn(Schema):
+    patient_id: int = Field(ge=1, le=MAX_ID)
+    service: str = Field(max_length=50)
+    location: str = Field(max_length=50)
+    start: datetime
+
+
+class StaffCourseIn(StaffBookingIn):
+    """A course whose first session starts at ``start``; the clinic plans the others."""
+
+    sessions: int = Field(ge=1, le=100)
+
+
+class StaffCourseOut(Schema):
+    sessions_planned: int
+    proposal: list[CourseSessionOut]
+    """The sessions as planned, each change explained."""
+    bookings: list[StaffBookingOut]
+    """The bookings made, one per session."""

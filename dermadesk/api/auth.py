@@ -1,0 +1,41 @@
+"""Bearer-token authentication of the staff endpoints, and their permission checks.
+
+A request carries ``Authorization: Bearer <secret>`` of an ``ApiToken``; the token acts for
+its owner, an active staff member, with exactly the Django permissions they have. No token
+or a dead one: 401 with ``WWW-Authenticate: Bearer``. A live token whose owner lacks the
+operation's permission: 403.
+"""
+
+from django.contrib.auth.models import User
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from dermadesk.api.models import ApiToken
+from dermadesk.api.problems import ApiProblem
+from dermadesk.api.services import api_token_authenticate
+
+
+class StaffToken(HttpBearer):
+    """A staff member's API token, whose owner holds ``permission`` (``app.codename``)."""
+
+    def __init__(self, permission: str) -> None:
+        super().__init__()
+        self.permission = permission
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = api_token_authenticate(secret=token, now=timezone.now())
+        if found is None:
+            return None
+        if not found.user.has_perm(self.permission):
+            raise ApiProblem(
+                403, "Not permitted",
+                f"The owner of this token lacks the permission this needs ({self.permission}).",
+            )  # fmt: skip
+        return found
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The staff member whose token signed the request (after ``StaffToken``)."""
+    token: ApiToken = request.auth  # type: ignore[attr-defined]
+    return token.user

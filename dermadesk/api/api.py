@@ -1,9 +1,11 @@
-"""The JSON API (django-ninja): what a clinic's own website or app needs to book online.
+"""The JSON API (django-ninja): what a clinic's own website or app needs to book online,
+one visit or a whole course; the staff endpoints are in ``staff.py``, mounted here.
 
 Every operation calls the same services as the booking pages, so the rules (availability,
 screening, consent, the change notice) are the site's rules. Errors are RFC 9457 problem
-details with the status that says what went wrong: 400 or 422 for bad input, 404 for an
-unknown or foreign id, 409 for a time taken or a change too late, 429 when rate-limited.
+details with the status that says what went wrong: 400 or 422 for bad input, 401 and 403
+for a staff token missing or without the permission, 404 for an unknown or foreign id, 409
+for a time taken, a course changed or a change too late, 429 when rate-limited.
 The OpenAPI document is at ``/api/openapi.json``, its reader at ``/api/docs``.
 """
 

@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.throttling import AnonRateThrottle
 
 from dermadesk.api.courses import booked_course_out, proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named, online_service
@@ -38,6 +37,7 @@ from dermadesk.api.schemas import (
     ServiceOut,
 )
 from dermadesk.api.staff import router as staff_router
+from dermadesk.api.throttle import ClientThrottle
 from dermadesk.booking.course_plan import held_course_plan, planned_starts, sessions_allowed
 from dermadesk.booking.manage import changeable_online, managed_booking
 from dermadesk.booking.tokens import manage_token
@@ -65,18 +65,6 @@ from dermadesk.screening.rules import InvalidAnswers
 from dermadesk.screening.services import ScreeningError, screening_submit
 
 MAX_DAYS = 62
-
-
-class ClientThrottle(AnonRateThrottle):
-    """Requests per client address, at the rate ``API_RATE_LIMIT`` says when asked."""
-
-    def __init__(self) -> None:
-        super().__init__(settings.API_RATE_LIMIT)
-
-    def allow_request(self, request: HttpRequest) -> bool:
-        self.rate = settings.API_RATE_LIMIT  # read each time, so a change takes effect
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
 
 
 class ProblemAPI(NinjaAPI):

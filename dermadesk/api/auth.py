@@ -6,14 +6,18 @@ or a dead one: 401 with ``WWW-Authenticate: Bearer``. A live token whose owner l
 operation's permission: 403.
 """
 
+import math
+
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import Throttled
 from ninja.security import HttpBearer
 
 from dermadesk.api.models import ApiToken
 from dermadesk.api.problems import ApiProblem
 from dermadesk.api.services import api_token_authenticate
+from dermadesk.api.throttle import ClientThrottle
 
 
 class StaffToken(HttpBearer):
@@ -26,6 +30,12 @@ class StaffToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = api_token_authenticate(secret=token, now=timezone.now())
         if found is None:
+            # ninja throttles only after authenticating: count refused tokens here, so
+            # guessing costs the same budget as any other request.
+            throttle = ClientThrottle()
+            if not throttle.allow_request(request):
+                wait = throttle.wait()
+                raise Throttled(wait=math.ceil(wait) if wait is not None else None)
             return None
         if not found.user.has_perm(self.permission):
             raise ApiProblem(

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.fixtures import Settings
 
 from dermadesk.api.services import api_token_create, api_token_revoke
 from dermadesk.api.tests.calls import NOW, answers_for, book, hold, post
@@ -84,6 +85,16 @@ def test_an_unknown_token_is_401(client: Client, secret: str) -> None:
     response = day(client, {"Authorization": f"Bearer {secret}"})
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
+
+
+def test_guessing_tokens_is_rate_limited_like_any_request(
+    client: Client, settings: Settings
+) -> None:
+    settings.API_RATE_LIMIT = "3/m"
+    headers = {"Authorization": "Bearer dd_00000000_" + "A" * 43}
+    statuses = [day(client, headers).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    assert day(client, headers).json()["title"] == "Too many requests"
 
 
 def test_a_revoked_token_is_401(client: Client) -> None:

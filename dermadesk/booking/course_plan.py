@@ -12,7 +12,12 @@ from dermadesk.booking.course import SessionView
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.engine import Slot, is_bookable_time
 from dermadesk.scheduling.models import Booking, Resource, ResourceKind, Service
-from dermadesk.scheduling.queries import available_slots, series_proposal, service_rules
+from dermadesk.scheduling.queries import (
+    available_slots,
+    booking_slot,
+    series_proposal,
+    service_rules,
+)
 from dermadesk.scheduling.series import SeriesPlan
 from dermadesk.scheduling.services import NotBookable, SlotTaken
 
@@ -24,20 +29,11 @@ def sessions_allowed(service: Service, count: int) -> bool:
     )
 
 
-def held_slot(held: Booking) -> Slot:
-    """The held first session as the planner sees it: its start and its resources."""
-    assignment = {
-        role: str(resource)
-        for role, resource in held.allocations.values_list("role", "resource_id")
-    }
-    return Slot(held.starts_at, assignment)
-
-
 def held_course_plan(held: Booking, count: int, now: datetime) -> SeriesPlan:
     """A course of ``count`` sessions whose first is the held time (which does not stand in
     its own way)."""
     return series_proposal(
-        service=held.service, location=held.location, first=held_slot(held), count=count,
+        service=held.service, location=held.location, first=booking_slot(held), count=count,
         now=now, ignoring_booking=held.pk,
     )  # fmt: skip
 

@@ -104,7 +104,7 @@ def test_a_course_is_booked_whole_with_one_email_listing_every_session(client: C
     starts = [s["start"] for s in proposal(client, hold_id).json()["sessions"]]
     response = book_course(client, hold_id, starts)
     assert response.status_code == 201, response.content
-    body = response.json()
+    booked = response.json()
     series = Series.objects.get()
     sessions = list(series.bookings.order_by("series_number"))
     assert [b.series_number for b in sessions] == [1, 2, 3, 4]
@@ -112,14 +112,15 @@ def test_a_course_is_booked_whole_with_one_email_listing_every_session(client: C
     assert {b.channel for b in sessions} == {BookingChannel.API}
     assert {b.patient_id for b in sessions} == {Patient.objects.get().pk}
     assert str(sessions[0].public_id) == hold_id  # the hold is the first session
-    assert body["course"]["label"] == "session 1 of 4"
-    assert [(s["number"], s["start"]) for s in body["course"]["sessions"]] == list(
+    assert booked["course"]["label"] == "session 1 of 4"
+    assert [(s["number"], s["start"]) for s in booked["course"]["sessions"]] == list(
         zip([1, 2, 3, 4], starts, strict=True)
     )
     # As on the site: one confirmation (the first session's), reminders for every session.
     confirmations = OutboundMessage.objects.filter(idempotency_key__endswith=":confirmation")
     assert confirmations.count() == 1
-    assert "Session 4: Friday, February 19, 2027" in confirmations.get().text_body
+    body = confirmations.get().text_body
+    assert "Your course of 4 sessions" in body and "Session 4: Friday 19 February 2027" in body
     reminders = OutboundMessage.objects.filter(idempotency_key__contains=":reminder-")
     reminded = {key.split(":")[1] for key in reminders.values_list("idempotency_key", flat=True)}
     assert reminded == {str(b.pk) for b in sessions}

@@ -3,7 +3,7 @@
 A request carries ``Authorization: Bearer <secret>`` of an ``ApiToken``; the token acts for
 its owner, an active staff member, with exactly the Django permissions they have. No token
 or a dead one: 401 with ``WWW-Authenticate: Bearer``. A live token whose owner lacks the
-operation's permission: 403.
+operation's permissions: 403.
 """
 
 import math
@@ -21,11 +21,11 @@ from dermadesk.api.throttle import ClientThrottle
 
 
 class StaffToken(HttpBearer):
-    """A staff member's API token, whose owner holds ``permission`` (``app.codename``)."""
+    """A staff member's API token, whose owner holds ``permissions`` (``app.codename``)."""
 
-    def __init__(self, permission: str) -> None:
+    def __init__(self, *permissions: str) -> None:
         super().__init__()
-        self.permission = permission
+        self.permissions = permissions
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = api_token_authenticate(secret=token, now=timezone.now())
@@ -37,10 +37,11 @@ class StaffToken(HttpBearer):
                 wait = throttle.wait()
                 raise Throttled(wait=math.ceil(wait) if wait is not None else None)
             return None
-        if not found.user.has_perm(self.permission):
+        missing = [name for name in self.permissions if not found.user.has_perm(name)]
+        if missing:
             raise ApiProblem(
                 403, "Not permitted",
-                f"The owner of this token lacks the permission this needs ({self.permission}).",
+                f"The owner of this token lacks a permission this needs ({', '.join(missing)}).",
             )  # fmt: skip
         return found
 

@@ -1,7 +1,7 @@
 """Staff endpoints of the JSON API (``/api/staff/…``): the day's bookings, booking a visit or a
 course for a patient, moving and cancelling.
 
-Each needs a staff member's API token (``auth.StaffToken``) and the Django permission
+Each needs a staff member's API token (``auth.StaffToken``) and the Django permissions
 named on it. Staff are not bound by the online change notice; every other rule is the
 services' (the engine's grid, notice and horizon, no double booking). Nothing here gives
 health information: a booking shows the patient's name and id only.
@@ -48,6 +48,8 @@ router = Router(tags=["staff"])
 
 VIEW = StaffToken("scheduling.view_booking")
 ADD = StaffToken("scheduling.add_booking")
+# As in the admin's "Book a course": a course is a Series row and its bookings.
+ADD_COURSE = StaffToken("scheduling.add_booking", "scheduling.add_series")
 CHANGE = StaffToken("scheduling.change_booking")
 
 
@@ -153,13 +155,13 @@ def book_visit(request: HttpRequest, data: StaffBookingIn) -> Status[StaffBookin
     return Status(201, _reloaded(booking))
 
 
-@router.post("/courses", auth=ADD, response={201: StaffCourseOut, **STAFF_PROBLEMS})
+@router.post("/courses", auth=ADD_COURSE, response={201: StaffCourseOut, **STAFF_PROBLEMS})
 def book_course(request: HttpRequest, data: StaffCourseIn) -> Status[StaffCourseOut]:
     """Book a whole course for a patient: the first session at ``start``, the others as the
     clinic plans them (same weekday, time and clinician where it can), all or none.
 
-    Needs ``scheduling.add_booking``. When a session cannot be planned or is taken
-    meanwhile: 409 with the proposal, and nothing is booked.
+    Needs ``scheduling.add_booking`` and ``scheduling.add_series``. When a session cannot be
+    planned or is taken meanwhile: 409 with the proposal, and nothing is booked.
     """
     now = timezone.now()
     patient, service = _patient(data.patient_id), _service(data.service)

@@ -21,7 +21,7 @@ from dermadesk.scheduling.services import booking_create
 
 pytestmark = pytest.mark.usefixtures("frozen_clinic")
 
-BOOKING_PERMISSIONS = ("view_booking", "add_booking", "change_booking")
+BOOKING_PERMISSIONS = ("view_booking", "add_booking", "change_booking", "add_series")
 
 
 def staff_member(username: str, *codenames: str) -> User:
@@ -133,6 +133,17 @@ def test_a_token_whose_owner_lacks_the_permission_is_403(
     assert "scheduling.add_booking" in response.json()["detail"]
     assert not Booking.objects.exists()
     assert day(client, bearer(staff_member("nobody"))).status_code == 403
+
+
+def test_booking_a_course_needs_the_course_permission_too(
+    client: Client, patient: Patient, frozen_clinic: Location
+) -> None:
+    booker = bearer(staff_member("booker", "view_booking", "add_booking"))
+    body = visit(patient, local(frozen_clinic, 2026, 11, 26, 9), "micro-needling-prp")
+    response = post(client, "/api/staff/courses", body | {"sessions": 4}, **booker)
+    assert response.status_code == 403
+    assert "scheduling.add_series" in response.json()["detail"]
+    assert not Booking.objects.exists()
 
 
 # The day's bookings

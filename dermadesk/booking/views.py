@@ -18,10 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dermadesk.booking import calendar
 from dermadesk.booking.course import SessionView, interval_text
+from dermadesk.booking.course_plan import held_course_plan, session_views
 from dermadesk.booking.draft import Draft
 from dermadesk.booking.emails import booking_ics, late_change_request_send
 from dermadesk.booking.forms import ConsentForm, DetailsForm, ScreeningForm, WaitlistForm
-from dermadesk.booking.manage import change_notice, changeable_online, managed_booking
+from dermadesk.booking.manage import (
+    change_notice,
+    changeable_online,
+    course_sessions,
+    managed_booking,
+)
 from dermadesk.booking.policy import notice_in_words
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
@@ -33,7 +39,6 @@ from dermadesk.patients.services import (
     patient_find_or_create,
     visit_consents_sign,
 )
-from dermadesk.scheduling.engine import Slot
 from dermadesk.scheduling.models import (
     Booking,
     BookingChannel,
@@ -293,42 +298,8 @@ def hold_time(request: HttpRequest, service: str) -> HttpResponse:
 # Step 3, for a course (Micro-Needling with PRP): how many sessions, and their dates.
 
 
-def _course_plan(held: Booking, count: int, now: datetime) -> SeriesPlan:
-    return series_proposal(
-        service=held.service, location=held.location, first=booking_slot(held), count=count,
-        now=now, ignoring_booking=held.pk,
-    )  # fmt: skip
-
-
-def _session_views(plan: SeriesPlan, held: Booking) -> list[SessionView]:
-    """The plan's sessions in the clinic's zone, with clinicians' names, ready to show."""
-    zone = held.location.zone
-    ids = {int(r) for s in plan.sessions if s.slot for r in s.slot.assignment.values()}
-    names = dict(Resource.objects.filter(pk__in=ids).values_list("pk", "name"))
-    provider_roles = set(
-        held.allocations.filter(resource__kind=ResourceKind.PROVIDER).values_list("role", flat=True)
-    )
-    first = plan.sessions[0].slot
-
-    def clinician(slot: Slot | None) -> str:
-        if slot is None:
-            return ""
-        return " and ".join(
-            sorted(names.get(int(slot.assignment[role]), "") for role in provider_roles)
-        )
-
-    return [
-        SessionView(
-            number=session.number,
-            target=session.target.astimezone(zone),
-            start=session.slot.start.astimezone(zone) if session.slot else None,
-            clinician=clinician(session.slot),
-            reason=session.reason,
-            regular_clinician=clinician(first),
-            flex_days=held.service.series_flex_days,
-        )
-        for session in plan.sessions
-    ]
+def _session_views(plan: SeriesPlan, first: Booking) -> list[SessionView]:
+    return session_views(plan, service=first.service, location=first.location)
 
 
 def _course_count(value: str | None, service: Service, default: int) -> int | None:
@@ -347,7 +318,7 @@ def _course_page(
     problem_text: str = "",
 ) -> HttpResponse:  # fmt: skip
     service = held.service
-    plan = _course_plan(held, max(count, service.series_min_sessions), now)
+    plan = held_course_plan(held, max(count, service.series_min_sessions), now)
     return render(
         request,
         "booking/course.html",
@@ -390,7 +361,7 @@ def course(request: HttpRequest) -> HttpResponse:
         draft.series_count, draft.series_starts = 0, []
         draft.save(request.session)
         return redirect("booking:details")
-    plan = _course_plan(held, count, now)
+    plan = held_course_plan(held, count, now)
     if not plan.complete:
         return _course_page(
             request, held, count, now, status=409,
@@ -801,7 +772,7 @@ def _confirm_course(
     request: HttpRequest, draft: Draft, held: Booking, patient: Patient, now: datetime
 ) -> Booking | HttpResponse:
     """Book the whole course as the patient saw it, or show them what changed."""
-    plan = _course_plan(held, draft.series_count, now)
+    plan = held_course_plan(held, draft.series_count, now)
     starts = [s.slot.start.isoformat() for s in plan.sessions if s.slot]
     if not plan.complete or starts != draft.series_starts:
         return _course_page(
@@ -878,12 +849,7 @@ def _manage_page_context(booking: Booking, token: str, now: datetime) -> dict[st
 
 def _course_sessions(booking: Booking) -> list[tuple[Booking, str]]:
     """The sessions of the booking's course, each with its own manage link; [] for one visit."""
-    if booking.series is None:
-        return []
-    sessions = booking.series.bookings.exclude(status=BookingStatus.CANCELLED).order_by(
-        "series_number"
-    )  # fmt: skip
-    return [(session, manage_token(str(session.public_id))) for session in sessions]
+    return [(session, manage_token(str(session.public_id))) for session in course_sessions(booking)]
 
 
 def _link_problem(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from dermadesk.api.courses import booked_course_out, proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named, online_service
-from dermadesk.api.problems import PROBLEMS, ApiProblem, time_taken
+from dermadesk.api.problems import PROBLEMS, ApiProblem, moved_or_problem, time_taken
 from dermadesk.api.schemas import (
     AvailabilityOut,
     BookingIn,
@@ -56,7 +56,6 @@ from dermadesk.scheduling.services import (
     booking_cancel,
     booking_confirm,
     booking_hold,
-    booking_reschedule,
     series_book,
 )
 from dermadesk.screening.models import ScreeningOutcome
@@ -478,15 +477,7 @@ def reschedule_booking(request: HttpRequest, token: str, data: RescheduleIn) -> 
     booking, now = _managed(token), timezone.now()
     _changeable(booking, now)
     start = instant(data.start, now)
-    try:
-        moved = booking_reschedule(booking=booking, start=start, now=now)
-    except SlotTaken:
-        raise time_taken(booking.service, booking.location, start, now, booking.pk) from None
-    except NotBookable as refused:
-        raise ApiProblem(400, "Time not offered", str(refused)) from refused
-    except SchedulingError as refused:
-        raise ApiProblem(409, "Not changeable", str(refused)) from refused
-    return _booking_out(moved, now)
+    return _booking_out(moved_or_problem(booking, start, now), now)
 
 
 @api.post("/bookings/{token}/cancel", response={200: BookingOut, **PROBLEMS}, tags=["manage"])

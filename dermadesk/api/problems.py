@@ -5,9 +5,14 @@ from typing import Any
 
 from dermadesk.api.schemas import Problem
 from dermadesk.clinic.models import Location
-from dermadesk.scheduling.models import Service
+from dermadesk.scheduling.models import Booking, Service
 from dermadesk.scheduling.queries import nearest_alternatives
-from dermadesk.scheduling.services import SlotTaken
+from dermadesk.scheduling.services import (
+    NotBookable,
+    SchedulingError,
+    SlotTaken,
+    booking_reschedule,
+)
 
 PROBLEMS = {400: Problem, 404: Problem, 409: Problem, 422: Problem, 429: Problem}
 STAFF_PROBLEMS = {401: Problem, 403: Problem, **PROBLEMS}
@@ -30,3 +35,16 @@ def time_taken(service: Service, location: Location, around: datetime, now: date
     return ApiProblem(
         409, "Time taken", str(SlotTaken()), alternatives=[slot.start for slot in alternatives]
     )
+
+
+def moved_or_problem(booking: Booking, start: datetime, now: datetime) -> Booking:
+    """``booking_reschedule``, its refusals as problems: a time taken 409 (with the nearest
+    free ones), a time not offered 400, a booking that can no longer move 409."""
+    try:
+        return booking_reschedule(booking=booking, start=start, now=now)
+    except SlotTaken:
+        raise time_taken(booking.service, booking.location, start, now, booking.pk) from None
+    except NotBookable as refused:
+        raise ApiProblem(400, "Time not offered", str(refused)) from refused
+    except SchedulingError as refused:
+        raise ApiProblem(409, "Not changeable", str(refused)) from refused

@@ -17,7 +17,7 @@ from ninja import Router, Status
 from dermadesk.api.auth import StaffToken, staff_user
 from dermadesk.api.courses import proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named
-from dermadesk.api.problems import STAFF_PROBLEMS, ApiProblem, time_taken
+from dermadesk.api.problems import STAFF_PROBLEMS, ApiProblem, moved_or_problem, time_taken
 from dermadesk.api.queries import booking_detailed, bookings_starting, course_detailed
 from dermadesk.api.schemas import (
     PatientRefOut,
@@ -40,7 +40,6 @@ from dermadesk.scheduling.services import (
     SlotTaken,
     booking_cancel,
     booking_create,
-    booking_reschedule,
     series_book,
 )
 
@@ -250,12 +249,4 @@ def reschedule_booking(
     """
     booking, now = _booking(booking_id), timezone.now()
     start = instant(data.start, now)
-    try:
-        moved = booking_reschedule(booking=booking, start=start, now=now)
-    except SlotTaken:
-        raise time_taken(booking.service, booking.location, start, now, booking.pk) from None
-    except NotBookable as refused:
-        raise ApiProblem(400, "Time not offered", str(refused)) from refused
-    except NotChangeable as refused:
-        raise ApiProblem(409, "Not changeable", str(refused)) from refused
-    return _reloaded(moved)
+    return _reloaded(moved_or_problem(booking, start, now))

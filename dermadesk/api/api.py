@@ -38,7 +38,7 @@ from dermadesk.api.schemas import (
 )
 from dermadesk.api.staff import router as staff_router
 from dermadesk.api.throttle import ClientThrottle
-from dermadesk.booking.course_plan import held_course_plan, planned_starts, sessions_allowed
+from dermadesk.booking.course_plan import course_plan_from, planned_starts, sessions_allowed
 from dermadesk.booking.manage import changeable_online, managed_booking
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
@@ -346,7 +346,7 @@ def course_proposal(
     held = _hold(hold_id)
     count = held.service.series_default_sessions if sessions is None else sessions
     _check_sessions(held.service, count)
-    plan = held_course_plan(held, count, timezone.now())
+    plan = course_plan_from(held, count, timezone.now())
     return proposal_out(plan, service=held.service, location=held.location)
 
 
@@ -359,7 +359,7 @@ def _accepted_course(held: Booking, course: CourseIn, now: datetime) -> SeriesPl
             f"Please send the start of each of the {course.sessions} sessions, in order.",
         )  # fmt: skip
     starts = [instant(start, now) for start in course.starts]
-    plan = held_course_plan(held, course.sessions, now)
+    plan = course_plan_from(held, course.sessions, now)
     if not plan.complete or planned_starts(plan) != starts:
         raise ApiProblem(
             409, "Course changed",
@@ -381,7 +381,7 @@ def _book_course(held: Booking, plan: SeriesPlan, patient: Patient, now: datetim
     except SeriesSessionTaken as taken:
         if taken.number == 1:
             raise time_taken(held.service, held.location, held.starts_at, now) from None
-        fresh = held_course_plan(held, len(plan.sessions), now)
+        fresh = course_plan_from(held, len(plan.sessions), now)
         raise ApiProblem(
             409, "Session taken", str(taken), session=taken.number,
             course=proposal_out(fresh, service=held.service, location=held.location),

@@ -29,12 +29,12 @@ def sessions_allowed(service: Service, count: int) -> bool:
     )
 
 
-def held_course_plan(held: Booking, count: int, now: datetime) -> SeriesPlan:
-    """A course of ``count`` sessions whose first is the held time (which does not stand in
-    its own way)."""
+def course_plan_from(first: Booking, count: int, now: datetime) -> SeriesPlan:
+    """A course of ``count`` sessions whose first is ``first``: a held time, or a visit booked
+    on its own that is to start a course (either way it does not stand in its own way)."""
     return series_proposal(
-        service=held.service, location=held.location, first=booking_slot(held), count=count,
-        now=now, ignoring_booking=held.pk,
+        service=first.service, location=first.location, first=booking_slot(first), count=count,
+        now=now, ignoring_booking=first.pk,
     )  # fmt: skip
 
 

@@ -18,7 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dermadesk.booking import calendar
 from dermadesk.booking.course import SessionView, interval_text
-from dermadesk.booking.course_plan import held_course_plan, session_views
+from dermadesk.booking.course_plan import (
+    course_plan_from,
+    planned_starts,
+    session_views,
+    sessions_allowed,
+)
 from dermadesk.booking.draft import Draft
 from dermadesk.booking.emails import booking_ics, late_change_request_send
 from dermadesk.booking.forms import ConsentForm, DetailsForm, ScreeningForm, WaitlistForm
@@ -50,10 +55,8 @@ from dermadesk.scheduling.models import (
 from dermadesk.scheduling.queries import (
     CourseShift,
     available_slots,
-    booking_slot,
     course_shift,
     nearest_alternatives,
-    series_proposal,
     service_rules,
 )
 from dermadesk.scheduling.series import SeriesPlan
@@ -298,6 +301,11 @@ def hold_time(request: HttpRequest, service: str) -> HttpResponse:
 # Step 3, for a course (Micro-Needling with PRP): how many sessions, and their dates.
 
 
+def _starts(plan: SeriesPlan) -> list[str]:
+    """The proposed starts, as the page carries them to compare with a fresh plan."""
+    return [start.isoformat() for start in planned_starts(plan)]
+
+
 def _session_views(plan: SeriesPlan, first: Booking) -> list[SessionView]:
     return session_views(plan, service=first.service, location=first.location)
 
@@ -308,7 +316,7 @@ def _course_count(value: str | None, service: Service, default: int) -> int | No
         count = int(value) if value else default
     except ValueError:
         return None
-    if count == 1 or service.series_min_sessions <= count <= service.series_max_sessions:
+    if count == 1 or sessions_allowed(service, count):
         return count
     return None
 
@@ -318,7 +326,7 @@ def _course_page(
     problem_text: str = "",
 ) -> HttpResponse:  # fmt: skip
     service = held.service
-    plan = held_course_plan(held, max(count, service.series_min_sessions), now)
+    plan = course_plan_from(held, max(count, service.series_min_sessions), now)
     return render(
         request,
         "booking/course.html",
@@ -361,7 +369,7 @@ def course(request: HttpRequest) -> HttpResponse:
         draft.series_count, draft.series_starts = 0, []
         draft.save(request.session)
         return redirect("booking:details")
-    plan = held_course_plan(held, count, now)
+    plan = course_plan_from(held, count, now)
     if not plan.complete:
         return _course_page(
             request, held, count, now, status=409,
@@ -369,7 +377,7 @@ def course(request: HttpRequest) -> HttpResponse:
             "choose fewer sessions, or only this first visit, and we will help with the rest.",
         )  # fmt: skip
     draft.series_count = count
-    draft.series_starts = [s.slot.start.isoformat() for s in plan.sessions if s.slot]
+    draft.series_starts = _starts(plan)
     draft.save(request.session)
     return redirect("booking:details")
 
@@ -772,9 +780,8 @@ def _confirm_course(
     request: HttpRequest, draft: Draft, held: Booking, patient: Patient, now: datetime
 ) -> Booking | HttpResponse:
     """Book the whole course as the patient saw it, or show them what changed."""
-    plan = held_course_plan(held, draft.series_count, now)
-    starts = [s.slot.start.isoformat() for s in plan.sessions if s.slot]
-    if not plan.complete or starts != draft.series_starts:
+    plan = course_plan_from(held, draft.series_count, now)
+    if not plan.complete or _starts(plan) != draft.series_starts:
         return _course_page(
             request, held, draft.series_count, now, status=409,
             problem_text="Some dates of your course changed while you were finishing. "
@@ -1067,7 +1074,6 @@ def _can_add_course(booking: Booking) -> bool:
         booking.series_id is None
         and booking.service.offers_series
         and booking.patient_id is not None
-        and booking.status == BookingStatus.CONFIRMED
     )
 
 
@@ -1076,10 +1082,7 @@ def _add_course_page(
     *, status: int = 200, problem_text: str = "",
 ) -> HttpResponse:  # fmt: skip
     service = booking.service
-    plan = series_proposal(
-        service=service, location=booking.location, first=booking_slot(booking), count=count,
-        now=now,
-    )  # fmt: skip
+    plan = course_plan_from(booking, count, now)
     return render(
         request,
         "booking/manage_course.html",
@@ -1090,7 +1093,7 @@ def _add_course_page(
             "interval": interval_text(service.series_interval_days),
             "sessions": _session_views(plan, booking),
             "complete": plan.complete,
-            "starts": ",".join(s.slot.start.isoformat() for s in plan.sessions if s.slot),
+            "starts": ",".join(_starts(plan)),
             "problem": problem_text,
         },
         status=status,
@@ -1116,12 +1119,8 @@ def manage_add_course(request: HttpRequest, token: str) -> HttpResponse:
         )  # fmt: skip
     if request.method == "GET":
         return _add_course_page(request, booking, token, count, now)
-    plan = series_proposal(
-        service=service, location=booking.location, first=booking_slot(booking), count=count,
-        now=now,
-    )  # fmt: skip
-    starts = ",".join(s.slot.start.isoformat() for s in plan.sessions if s.slot)
-    if not plan.complete or request.POST.get("starts", "") != starts:
+    plan = course_plan_from(booking, count, now)
+    if not plan.complete or request.POST.get("starts", "") != ",".join(_starts(plan)):
         return _add_course_page(
             request, booking, token, count, now, status=409,
             problem_text="Some dates changed while you were looking. Please look at them "

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dermadesk.scheduling",
     "dermadesk.patients",
     "dermadesk.screening",
+    "dermadesk.checkout",
     "dermadesk.booking",
     "dermadesk.website",
     "dermadesk.notifications",

@@ -38,9 +38,9 @@ from dermadesk.api.schemas import (
 )
 from dermadesk.api.staff import router as staff_router
 from dermadesk.api.throttle import ClientThrottle
-from dermadesk.booking.course_plan import course_plan_from, planned_starts, sessions_allowed
-from dermadesk.booking.manage import changeable_online, managed_booking
-from dermadesk.booking.tokens import manage_token
+from dermadesk.checkout.course_plan import course_plan_from, planned_starts, sessions_allowed
+from dermadesk.checkout.manage import changeable_online, managed_booking
+from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient
 from dermadesk.patients.queries import consent_status

@@ -8,10 +8,10 @@ from dermadesk.api.schemas import (
     CourseProposalOut,
     CourseSessionOut,
 )
-from dermadesk.booking.course import session_label
-from dermadesk.booking.course_plan import session_views
-from dermadesk.booking.manage import course_sessions
-from dermadesk.booking.tokens import manage_token
+from dermadesk.checkout.course import session_label
+from dermadesk.checkout.course_plan import session_views
+from dermadesk.checkout.manage import course_sessions
+from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import Booking, Service
 from dermadesk.scheduling.series import SeriesPlan

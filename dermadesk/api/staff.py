@@ -28,8 +28,8 @@ from dermadesk.api.schemas import (
     StaffCourseOut,
     StaffDayOut,
 )
-from dermadesk.booking.course import session_label
-from dermadesk.booking.course_plan import first_session, sessions_allowed
+from dermadesk.checkout.course import session_label
+from dermadesk.checkout.course_plan import first_session, sessions_allowed
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, ResourceKind, Service
 from dermadesk.scheduling.queries import series_proposal

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import ConsoleMessage, Error, expect
 
-from dermadesk.booking.tokens import manage_token
+from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Allocation, Booking, BookingChannel, BookingStatus, Service

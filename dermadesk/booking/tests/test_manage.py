@@ -6,7 +6,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
-from dermadesk.booking.tokens import manage_token
+from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentKind, ConsentSignature, Patient

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dermadesk.booking.calendar import month_days, month_start, parts_of_day
-from dermadesk.booking.ics import CalendarVisit, visit_ics
-from dermadesk.booking.policy import change_allowed_online, notice_in_words
-from dermadesk.booking.tokens import booking_id_from_token, manage_token
+from dermadesk.checkout.ics import CalendarVisit, visit_ics
+from dermadesk.checkout.policy import change_allowed_online, notice_in_words
+from dermadesk.checkout.tokens import booking_id_from_token, manage_token
 
 CHICAGO = ZoneInfo("America/Chicago")
 

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from dermadesk.booking.course import session_label
-from dermadesk.booking.ics import CalendarVisit, visit_ics
-from dermadesk.booking.tokens import manage_token
+from dermadesk.checkout.course import session_label
+from dermadesk.checkout.ics import CalendarVisit, visit_ics
+from dermadesk.checkout.tokens import manage_token
 from dermadesk.notifications.models import OutboundMessage, TemplateKey
 from dermadesk.notifications.services import Attachment, message_enqueue, messages_cancel
 from dermadesk.scheduling.models import Booking, BookingStatus

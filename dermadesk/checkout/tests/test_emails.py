@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import Client
 from icalendar import Calendar
 
-from dermadesk.booking.emails import late_change_request_send
-from dermadesk.booking.tokens import manage_token
+from dermadesk.checkout.emails import late_change_request_send
+from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import MessageStatus, OutboundMessage
 from dermadesk.patients.models import Patient

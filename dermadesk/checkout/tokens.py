@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.core import signing
 
-SALT = "dermadesk.booking.manage"
+SALT = "dermadesk.checkout.manage"
 MAX_AGE = timedelta(days=400)  # long enough for a series of six visits a month apart
 
 

@@ -8,7 +8,7 @@ the API both use it, so a course is proposed and told the same way everywhere.
 
 from datetime import datetime, timedelta
 
-from dermadesk.booking.course import SessionView
+from dermadesk.checkout.course import SessionView
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.engine import Slot, is_bookable_time
 from dermadesk.scheduling.models import Booking, Resource, ResourceKind, Service

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from dermadesk.booking.policy import change_allowed_online
-from dermadesk.booking.tokens import booking_id_from_token
+from dermadesk.checkout.policy import change_allowed_online
+from dermadesk.checkout.tokens import booking_id_from_token
 from dermadesk.scheduling.models import Booking, BookingStatus
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dermadesk.booking.course import SessionView, clock_text, interval_text
+from dermadesk.checkout.course import SessionView, clock_text, interval_text
 from dermadesk.scheduling.series import Reason
 
 CHICAGO = ZoneInfo("America/Chicago")

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "django_otp",
+    "django_otp.plugins.otp_email",
     "django_tasks_db",
     "django_htmx",
     "ninja",
@@ -166,11 +168,24 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
 # Online changes and cancellations close this long before a visit; later, patients call.
 BOOKING_CHANGE_NOTICE_HOURS = env_int("BOOKING_CHANGE_NOTICE_HOURS", 24)
+# A manage link works until this many days after its visit (and stops at the next change).
+BOOKING_LINK_DAYS_AFTER_VISIT = env_int("BOOKING_LINK_DAYS_AFTER_VISIT", 2)
 
 # Patients and screening.
 # How long screening answers stay valid: the treatment date must fall within this many days
 # of the day they were given.
 SCREENING_VALID_DAYS = env_int("SCREENING_VALID_DAYS", 90)
+
+# Patients sign in (and prove their email address before anything stored on them is shown
+# or changed) with a code sent by email: django-otp's email device.
+PATIENT_CODE_MINUTES = env_int("PATIENT_CODE_MINUTES", 10)
+OTP_EMAIL_TOKEN_VALIDITY = PATIENT_CODE_MINUTES * 60
+# At most one new code per email address this often (a mailbox cannot be flooded).
+OTP_EMAIL_COOLDOWN_DURATION = env_int("PATIENT_CODE_RESEND_SECONDS", 60)
+# After each wrong code the next try waits 1, 2, 4, 8... seconds (per email address).
+OTP_EMAIL_THROTTLE_FACTOR = 1
+# A patient's sign-in lasts this long without activity; the browser closing ends it too.
+PATIENT_SESSION_MINUTES = env_int("PATIENT_SESSION_MINUTES", 30)
 
 # How long a time freed for someone on the waitlist is held for them to take it.
 WAITLIST_OFFER_HOURS = env_int("WAITLIST_OFFER_HOURS", 2)

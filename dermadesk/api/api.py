@@ -28,6 +28,10 @@ from dermadesk.api.schemas import (
     BookingOut,
     CourseIn,
     CourseProposalOut,
+    EmailCodeIn,
+    EmailCodeOut,
+    EmailProofIn,
+    EmailProofOut,
     HoldIn,
     HoldOut,
     LocationOut,
@@ -38,13 +42,30 @@ from dermadesk.api.schemas import (
 )
 from dermadesk.api.staff import router as staff_router
 from dermadesk.api.throttle import ClientThrottle
-from dermadesk.checkout.course_plan import course_plan_from, planned_starts, sessions_allowed
+from dermadesk.checkout.checkout import (
+    AcceptedCourse,
+    ConsentGiven,
+    ConsentNeeded,
+    CourseChanged,
+    EmailNotProven,
+    Person,
+    ScreeningNeeded,
+    ScreeningPaused,
+    ScreeningRefused,
+    checkout_book,
+)
+from dermadesk.checkout.course_plan import course_plan_from, sessions_allowed
 from dermadesk.checkout.manage import changeable_online, managed_booking
-from dermadesk.checkout.tokens import manage_token
+from dermadesk.checkout.signin import (
+    email_proof_issue,
+    email_proven_by,
+    sign_in_code_check,
+    sign_in_code_send,
+)
 from dermadesk.clinic.models import Location
-from dermadesk.patients.models import Patient
+from dermadesk.patients.login import CodeRefused
 from dermadesk.patients.queries import consent_status
-from dermadesk.patients.services import PatientError, patient_find_or_create, visit_consents_sign
+from dermadesk.patients.services import InvalidPatientDetails, PatientError
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.queries import available_slots
 from dermadesk.scheduling.series import SeriesPlan
@@ -54,14 +75,12 @@ from dermadesk.scheduling.services import (
     SeriesSessionTaken,
     SlotTaken,
     booking_cancel,
-    booking_confirm,
     booking_hold,
-    series_book,
 )
 from dermadesk.screening.models import ScreeningOutcome
-from dermadesk.screening.queries import current_questionnaire, questions_for, valid_screening
+from dermadesk.screening.queries import current_questionnaire, questions_for
 from dermadesk.screening.rules import InvalidAnswers
-from dermadesk.screening.services import ScreeningError, screening_submit
+from dermadesk.screening.services import ScreeningError
 
 MAX_DAYS = 62
 
@@ -145,21 +164,25 @@ def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     return _problem(request, error.status_code, title, error.message)  # type: ignore[no-any-return]
 
 
-def _booking_out(booking: Booking, now: datetime) -> BookingOut:
+def _booking_out(
+    booking: Booking, now: datetime, token: str, issued: dict[int, str | None] | None = None
+) -> BookingOut:
+    """The booking as the API shows it. ``token``: its manage token (the one just issued, or
+    the one the caller used); ``issued``: the course sessions' tokens just issued."""
     complete = (
         consent_status(patient=booking.patient, service=booking.service, now=now).complete
         if booking.patient is not None
         else False
     )
     return BookingOut(
-        manage_token=manage_token(str(booking.public_id)),
+        manage_token=token,
         service=booking.service.slug,
         location=booking.location.slug,
         status=booking.status,
         start=booking.starts_at.astimezone(UTC),
         end=booking.ends_at.astimezone(UTC),
         consent_complete=complete,
-        course=booked_course_out(booking),
+        course=booked_course_out(booking, issued),
     )
 
 
@@ -269,40 +292,6 @@ def create_hold(request: HttpRequest, data: HoldIn) -> Status[HoldOut]:
     )
 
 
-def _screen(held: Booking, patient: Any, answers: dict[str, str], now: datetime) -> None:
-    """The treatment's screening on the visit's date, from a valid earlier one or these answers."""
-    service = held.service
-    day = held.starts_at.astimezone(held.location.zone).date()
-    response = valid_screening(patient=patient, service=service, treatment_date=day, now=now)
-    if response is None:
-        questionnaire = current_questionnaire()
-        if questionnaire is None:
-            raise ApiProblem(409, "Screening paused", "Online booking of treatments is paused.")
-        try:
-            response = screening_submit(
-                patient=patient, questionnaire=questionnaire, answers=answers, service=service,
-                treatment_date=day, now=now,
-            )  # fmt: skip
-        except InvalidAnswers as invalid:
-            raise ApiProblem(
-                422, "Invalid answers", "Some screening answers are missing or not valid.",
-                errors=[{"field": f"answers.{k}", "message": m} for k, m in invalid.errors.items()],
-            ) from invalid  # fmt: skip
-        except ScreeningError as refused:
-            raise ApiProblem(422, "Screening refused", str(refused)) from refused
-    if not response.is_bookable:
-        booking_cancel(booking=held, now=now)
-        title = (
-            "Consultation first"
-            if response.outcome == ScreeningOutcome.CONSULT_FIRST
-            else "Not suitable"
-        )
-        raise ApiProblem(
-            422, title, "This treatment cannot be booked online for this patient now; a "
-            "consultation can be.", reasons=list(response.reasons),
-        )  # fmt: skip
-
-
 def _hold(hold_id: str) -> Booking:
     """The hold with this id, also when it ran out (it is renewed if the time is free)."""
     held = (
@@ -350,46 +339,65 @@ def course_proposal(
     return proposal_out(plan, service=held.service, location=held.location)
 
 
-def _accepted_course(held: Booking, course: CourseIn, now: datetime) -> SeriesPlan:
-    """The course as proposed now, if it is the one the patient saw; 409 with it if not."""
+def _course_problem(
+    held: Booking, plan: SeriesPlan, title: str, detail: str, **more: Any
+) -> ApiProblem:
+    return ApiProblem(
+        409, title, detail, **more,
+        course=proposal_out(plan, service=held.service, location=held.location),
+    )  # fmt: skip
+
+
+def _accepted(held: Booking, course: CourseIn | None, now: datetime) -> AcceptedCourse | None:
+    """The course as the patient accepted it, its shape checked (400) before anything else."""
+    if course is None:
+        return None
     _check_sessions(held.service, course.sessions)
     if len(course.starts) != course.sessions:
         raise ApiProblem(
             400, "Sessions and starts differ",
             f"Please send the start of each of the {course.sessions} sessions, in order.",
         )  # fmt: skip
-    starts = [instant(start, now) for start in course.starts]
-    plan = course_plan_from(held, course.sessions, now)
-    if not plan.complete or planned_starts(plan) != starts:
-        raise ApiProblem(
-            409, "Course changed",
-            "Some dates of your course changed while you were finishing, so nothing is booked "
-            "yet. Please look at the new dates and confirm them again.",
-            course=proposal_out(plan, service=held.service, location=held.location),
-        )  # fmt: skip
-    return plan
+    return AcceptedCourse(
+        sessions=course.sessions, starts=[instant(start, now) for start in course.starts]
+    )
 
 
-def _book_course(held: Booking, plan: SeriesPlan, patient: Patient, now: datetime) -> Booking:
-    """Every session of the course, or none; the first session's booking."""
+@api.post("/email-codes", response={202: EmailCodeOut, **PROBLEMS}, tags=["booking"])
+def send_email_code(request: HttpRequest, data: EmailCodeIn) -> Status[EmailCodeOut]:
+    """Email the patient a six-digit code that proves the address is theirs.
+
+    Ask for it when the patient has typed their email; then send the code they type to
+    ``POST /email-proofs``. One new code per address a minute (429 otherwise).
+    """
+    now = timezone.now()
     try:
-        series = series_book(
-            service=held.service, location=held.location,
-            sessions=[s.slot for s in plan.sessions if s.slot], now=now,
-            channel=BookingChannel.API, patient_id=patient.pk, first_hold=held,
-        )  # fmt: skip
-    except SeriesSessionTaken as taken:
-        if taken.number == 1:
-            raise time_taken(held.service, held.location, held.starts_at, now) from None
-        fresh = course_plan_from(held, len(plan.sessions), now)
-        raise ApiProblem(
-            409, "Session taken", str(taken), session=taken.number,
-            course=proposal_out(fresh, service=held.service, location=held.location),
-        ) from taken  # fmt: skip
-    except SchedulingError as refused:
-        raise ApiProblem(409, "Not bookable", str(refused)) from refused
-    return series.bookings.select_related("service", "location", "patient", "series").get(
-        series_number=1
+        sign_in_code_send(email=data.email, location=location_named(data.location), now=now)
+    except CodeRefused as refused:
+        raise ApiProblem(429, "Code sent moments ago", str(refused)) from refused
+    except PatientError as invalid:
+        raise ApiProblem(422, "Invalid email", str(invalid)) from invalid
+    return Status(202, EmailCodeOut(sent=True, minutes=settings.PATIENT_CODE_MINUTES))
+
+
+@api.post("/email-proofs", response={201: EmailProofOut, **PROBLEMS}, tags=["booking"])
+def prove_email(request: HttpRequest, data: EmailProofIn) -> Status[EmailProofOut]:
+    """Turn the code the patient typed into a proof to send with the booking.
+
+    A wrong or expired code is a 422; after several, tries must wait a little longer each
+    time (429 says how long).
+    """
+    try:
+        account = sign_in_code_check(email=data.email, code=data.code, now=timezone.now())
+    except CodeRefused as refused:
+        if refused.wait_seconds:
+            raise ApiProblem(429, "Wait before trying again", str(refused)) from refused
+        raise ApiProblem(422, "Code not accepted", str(refused)) from refused
+    return Status(
+        201,
+        EmailProofOut(
+            email_proof=email_proof_issue(account), minutes=settings.PATIENT_SESSION_MINUTES
+        ),
     )
 
 
@@ -397,46 +405,71 @@ def _book_course(held: Booking, plan: SeriesPlan, patient: Patient, now: datetim
 def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
     """Turn a hold into a booking: the patient, their screening answers and their consent.
 
-    With ``course``, the hold is the first session of a course and every session is booked
-    together, or none: if the proposal (``GET /holds/{hold_id}/course``) changed since the
-    patient saw it, or a session is taken meanwhile, 409 with the fresh proposal.
+    Needs ``email_proof`` for ``patient.email`` (``POST /email-codes``, then
+    ``POST /email-proofs``); without it, 403 and nothing is written. The answers sent are
+    judged on their own. Everything is written together or not at all. With ``course``,
+    the hold is the first session of a course and every session is booked together, or
+    none: if the proposal (``GET /holds/{hold_id}/course``) changed since the patient saw
+    it, or a session is taken meanwhile, 409 with the fresh proposal.
     """
     now = timezone.now()
     held = _hold(data.hold_id)
     if not data.consent.accept_policies:
         raise ApiProblem(422, "Policies not accepted", "The patient must accept the policies.")
-    # Checked before anything is written: a changed course asks the patient again.
-    plan = _accepted_course(held, data.course, now) if data.course is not None else None
-    person = data.patient
+    course = _accepted(held, data.course, now)
+    person = Person(
+        given_name=data.patient.given_name, family_name=data.patient.family_name,
+        email=data.patient.email, phone=data.patient.phone,
+        date_of_birth=data.patient.date_of_birth,
+    )  # fmt: skip
     try:
-        patient, _ = patient_find_or_create(
-            given_name=person.given_name, family_name=person.family_name, email=person.email,
-            phone=person.phone, date_of_birth=person.date_of_birth,
-            today=now.astimezone(held.location.zone).date(),
+        booked = checkout_book(
+            held=held, person=person, proven_email=email_proven_by(data.email_proof),
+            answers=data.answers, course=course, channel=BookingChannel.API, now=now,
+            consent=ConsentGiven(
+                typed_name=data.consent.typed_name, optional_kinds=data.consent.optional,
+                ip_address=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""),
+            ),
         )  # fmt: skip
-    except PatientError as invalid:
-        raise ApiProblem(422, "Invalid patient details", str(invalid)) from invalid
-    if held.service.requires_screening:
-        _screen(held, patient, data.answers, now)
-    consents = consent_status(patient=patient, service=held.service, now=now)
-    try:
-        visit_consents_sign(
-            patient=patient, consents=consents, optional_kinds=data.consent.optional,
-            typed_name=data.consent.typed_name, now=now,
-            ip_address=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("User-Agent", ""), booking=held,
-        )  # fmt: skip
-    except PatientError as refused:
-        raise ApiProblem(422, "Consent not signed", str(refused)) from refused
-    if plan is not None:
-        return Status(201, _booking_out(_book_course(held, plan, patient, now), now))
-    try:
-        booking = booking_confirm(booking=held, now=now, patient_id=patient.pk)
+    except EmailNotProven as refused:
+        raise ApiProblem(403, "Email not proven", str(refused)) from refused
+    except InvalidAnswers as invalid:
+        raise ApiProblem(
+            422, "Invalid answers", "Some screening answers are missing or not valid.",
+            errors=[{"field": f"answers.{k}", "message": m} for k, m in invalid.errors.items()],
+        ) from invalid  # fmt: skip
+    except ScreeningRefused as refused:
+        title = (
+            "Consultation first"
+            if refused.response.outcome == ScreeningOutcome.CONSULT_FIRST
+            else "Not suitable"
+        )
+        raise ApiProblem(
+            422, title, str(refused), reasons=list(refused.response.reasons)
+        ) from refused
+    except (ScreeningNeeded, ScreeningPaused, ScreeningError) as refused:
+        raise ApiProblem(422, "Screening needed", str(refused)) from refused
+    except CourseChanged as changed:
+        raise _course_problem(held, changed.plan, "Course changed", str(changed)) from changed
+    except SeriesSessionTaken as taken:
+        if taken.number == 1:
+            raise time_taken(held.service, held.location, held.starts_at, now) from None
+        fresh = course_plan_from(held, course.sessions if course else 1, now)
+        raise _course_problem(
+            held, fresh, "Session taken", str(taken), session=taken.number
+        ) from taken
     except SlotTaken:
         raise time_taken(held.service, held.location, held.starts_at, now) from None
+    except InvalidPatientDetails as invalid:
+        raise ApiProblem(422, "Invalid patient details", str(invalid)) from invalid
+    except (PatientError, ConsentNeeded) as refused:
+        raise ApiProblem(422, "Consent not signed", str(refused)) from refused
     except SchedulingError as refused:
         raise ApiProblem(409, "Not bookable", str(refused)) from refused
-    return Status(201, _booking_out(booking, now))
+    first = booked[0]
+    issued = {session.pk: session.manage_token for session in booked} if course else None
+    return Status(201, _booking_out(first, now, first.manage_token or "", issued))
 
 
 def _is_uuid(value: str) -> bool:
@@ -448,7 +481,7 @@ def _is_uuid(value: str) -> bool:
 
 
 def _managed(token: str) -> Booking:
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None:
         raise Http404("This token names no booking; it may be incomplete or too old.")
     return booking
@@ -468,7 +501,7 @@ def _changeable(booking: Booking, now: datetime) -> None:
 @api.get("/bookings/{token}", response={200: BookingOut, **PROBLEMS}, tags=["manage"])
 def get_booking(request: HttpRequest, token: str) -> BookingOut:
     """The booking the manage token names."""
-    return _booking_out(_managed(token), timezone.now())
+    return _booking_out(_managed(token), timezone.now(), token)
 
 
 @api.post("/bookings/{token}/reschedule", response={200: BookingOut, **PROBLEMS}, tags=["manage"])
@@ -477,7 +510,8 @@ def reschedule_booking(request: HttpRequest, token: str, data: RescheduleIn) -> 
     booking, now = _managed(token), timezone.now()
     _changeable(booking, now)
     start = instant(data.start, now)
-    return _booking_out(moved_or_problem(booking, start, now), now)
+    moved = moved_or_problem(booking, start, now)
+    return _booking_out(moved, now, moved.manage_token or token)
 
 
 @api.post("/bookings/{token}/cancel", response={200: BookingOut, **PROBLEMS}, tags=["manage"])
@@ -485,7 +519,8 @@ def cancel_booking(request: HttpRequest, token: str) -> BookingOut:
     """Cancel the booking (within the change notice)."""
     booking, now = _managed(token), timezone.now()
     _changeable(booking, now)
-    return _booking_out(booking_cancel(booking=booking, now=now), now)
+    cancelled = booking_cancel(booking=booking, now=now)
+    return _booking_out(cancelled, now, cancelled.manage_token or token)
 
 
 api.add_router("/staff/", staff_router)

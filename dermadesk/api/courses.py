@@ -1,5 +1,6 @@
 """Courses of sessions as the API shows them: a proposal, and the sessions of a booked one."""
 
+from collections.abc import Mapping
 from datetime import UTC
 
 from dermadesk.api.schemas import (
@@ -11,7 +12,6 @@ from dermadesk.api.schemas import (
 from dermadesk.checkout.course import session_label
 from dermadesk.checkout.course_plan import session_views
 from dermadesk.checkout.manage import course_sessions
-from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import Booking, Service
 from dermadesk.scheduling.series import SeriesPlan
@@ -44,8 +44,11 @@ def proposal_out(plan: SeriesPlan, *, service: Service, location: Location) -> C
     )
 
 
-def booked_course_out(booking: Booking) -> BookedCourseOut | None:
-    """The course ``booking`` is a session of, each session with its own manage token."""
+def booked_course_out(
+    booking: Booking, issued: Mapping[int, str | None] | None = None
+) -> BookedCourseOut | None:
+    """The course ``booking`` is a session of; ``issued`` gives the sessions' manage tokens
+    just made (by booking id), the only moment a token can be told."""
     series = booking.series
     if series is None or booking.series_number is None:
         return None
@@ -62,7 +65,7 @@ def booked_course_out(booking: Booking) -> BookedCourseOut | None:
                 start=session.starts_at.astimezone(UTC),
                 local_start=session.starts_at.astimezone(zone),
                 status=session.status,
-                manage_token=manage_token(str(session.public_id)),
+                manage_token=(issued or {}).get(session.pk),
             )
             for session in course_sessions(booking)
         ],

@@ -153,11 +153,38 @@ class CourseIn(Schema):
     is booked and the new one comes back."""
 
 
+class EmailCodeIn(Schema):
+    email: str = Field(min_length=3, max_length=254)
+    location: str | None = Field(default=None, max_length=80)
+    """The location whose name and address sign the email (default: the first)."""
+
+
+class EmailCodeOut(Schema):
+    sent: bool
+    minutes: int
+    """How long the code works."""
+
+
+class EmailProofIn(Schema):
+    email: str = Field(min_length=3, max_length=254)
+    code: str = Field(min_length=1, max_length=12)
+
+
+class EmailProofOut(Schema):
+    email_proof: str
+    """Send it with the booking (``POST /bookings``). It works for ``minutes`` minutes."""
+    minutes: int
+
+
 class BookingIn(Schema):
     hold_id: str = Field(max_length=40)
+    email_proof: str = Field(default="", max_length=300)
+    """From ``POST /email-proofs``: shows the patient holds ``patient.email``. Without it (or
+    for another address) nothing is booked, and nothing stored on a patient is used."""
     patient: PatientIn
     answers: dict[str, str] = Field(default_factory=dict, max_length=100)
-    """Screening answers by question key (``GET /services/{slug}/questions``)."""
+    """Screening answers by question key (``GET /services/{slug}/questions``), judged as
+    sent. Empty: the patient's own valid earlier screening is used, if there is one."""
     consent: ConsentIn
     course: CourseIn | None = None
     """Book a whole course (all its sessions or none) instead of one visit."""
@@ -170,8 +197,9 @@ class BookedSessionOut(Schema):
     start: datetime
     local_start: datetime
     status: str
-    manage_token: str
-    """This session's own token: each session is moved or cancelled by itself."""
+    manage_token: str | None
+    """This session's own token (each session is moved or cancelled by itself), given only
+    in the answer that booked or changed it: it is never kept, so it cannot be given again."""
 
 
 class BookedCourseOut(Schema):
@@ -188,7 +216,8 @@ class BookedCourseOut(Schema):
 
 class BookingOut(Schema):
     manage_token: str
-    """Keep it secret: it moves and cancels this booking."""
+    """Keep it secret: it moves and cancels this booking. Every change gives a new one and
+    the one before stops working; it also stops a few days after the visit."""
     service: str
     location: str
     status: str

@@ -9,6 +9,7 @@ health information: a booking shows the patient's name and id only.
 
 import uuid
 from datetime import UTC, date, timedelta
+from typing import cast
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -31,7 +32,7 @@ from dermadesk.api.schemas import (
 from dermadesk.checkout.course import session_label
 from dermadesk.checkout.course_plan import first_session, sessions_allowed
 from dermadesk.patients.models import Patient
-from dermadesk.scheduling.models import Booking, BookingChannel, ResourceKind, Service
+from dermadesk.scheduling.models import Booking, BookingChannel, ResourceKind, Series, Service
 from dermadesk.scheduling.queries import series_proposal
 from dermadesk.scheduling.services import (
     NotBookable,
@@ -184,11 +185,11 @@ def book_course(request: HttpRequest, data: StaffCourseIn) -> Status[StaffCourse
             course=proposal_out(plan, service=service, location=place),
         )  # fmt: skip
     try:
-        series = series_book(
+        series = cast(Series, series_book(
             service=service, location=place, sessions=[s.slot for s in plan.sessions if s.slot],
             now=now, channel=BookingChannel.STAFF, patient_id=patient.pk,
             created_by=staff_user(request),
-        )  # fmt: skip
+        )[0].series)  # fmt: skip
     except SeriesSessionTaken as taken:
         if taken.number == 1:
             raise time_taken(service, place, start, now) from None

@@ -61,6 +61,19 @@ class DetailsForm(ContactFields):
         return born
 
 
+class CodeForm(forms.Form):
+    """The six-digit code from the email that shows the address is the patient's."""
+
+    code = forms.CharField(
+        label="Code from the email",
+        max_length=12,
+        help_text="Six digits, for example 482913.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dermadesk.booking.pages import (
+    client_ip,
     consent_form,
     course_count,
     course_session_views,
@@ -36,8 +38,8 @@ from dermadesk.checkout.manage import (
     managed_booking,
 )
 from dermadesk.checkout.policy import notice_in_words
-from dermadesk.checkout.tokens import manage_token
 from dermadesk.patients.queries import consent_status
+from dermadesk.patients.services import visit_consents_sign
 from dermadesk.scheduling.models import (
     Booking,
     BookingChannel,
@@ -70,7 +72,7 @@ def _manage_context(booking: Booking, token: str, now: datetime) -> dict[str, An
         "consents": consent_status(patient=booking.patient, service=booking.service, now=now)
         if booking.patient is not None
         else None,
-        "course": _course_sessions(booking),
+        "course": course_sessions(booking),
         **zone_context(booking.location, now),
     }
 
@@ -87,14 +89,9 @@ def _manage_page_context(booking: Booking, token: str, now: datetime) -> dict[st
     }
 
 
-def _course_sessions(booking: Booking) -> list[tuple[Booking, str]]:
-    """The sessions of the booking's course, each with its own manage link; [] for one visit."""
-    return [(session, manage_token(str(session.public_id))) for session in course_sessions(booking)]
-
-
 @require_GET
 def manage(request: HttpRequest, token: str) -> HttpResponse:
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None:
         return link_problem(request)
     now = timezone.now()
@@ -108,7 +105,7 @@ def _too_late(request: HttpRequest, booking: Booking, token: str) -> HttpRespons
 
 def _changeable(request: HttpRequest, token: str) -> Booking | HttpResponse:
     """The booking the link names, if it may still be changed online; else the page to show."""
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None:
         return link_problem(request)
     if not changeable_online(booking, timezone.now()):
@@ -124,9 +121,9 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     if request.method == "GET":
         return render(request, "booking/manage_cancel.html", _manage_context(booking, token, now))
-    booking_cancel(booking=booking, now=now)
+    cancelled = booking_cancel(booking=booking, now=now)
     messages.success(request, "Your visit is cancelled. We have sent you an email to confirm.")
-    return redirect("booking:manage", token=token)
+    return redirect("booking:manage", token=cancelled.manage_token or token)
 
 
 @require_GET
@@ -197,10 +194,12 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
     except SchedulingError as refused:
         return _move_times(request, booking, token, day, status=400, problem_text=str(refused))
     messages.success(request, "Your visit has moved. We have sent you an email with the new time.")
+    # The move gave the visit a new link; the one in the older emails stops working.
+    new_token = moved.manage_token or token
     shift = _course_shift(moved, now)
     if shift is not None and shift.needed:
-        return redirect("booking:move-later", token=token)
-    return redirect("booking:manage", token=token)
+        return redirect("booking:move-later", token=new_token)
+    return redirect("booking:manage", token=new_token)
 
 
 def _course_shift(booking: Booking, now: datetime) -> CourseShift | None:
@@ -249,7 +248,7 @@ def _move_later_page(
 @require_http_methods(["GET", "POST"])
 def manage_move_later(request: HttpRequest, token: str) -> HttpResponse:
     """Move the course's later sessions so they follow this one at the usual interval again."""
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None or booking.series is None:
         return link_problem(request)
     now = timezone.now()
@@ -351,7 +350,7 @@ def manage_add_course(request: HttpRequest, token: str) -> HttpResponse:
             "again: nothing is booked yet.",
         )  # fmt: skip
     try:
-        series_book(
+        booked = series_book(
             service=service, location=booking.location,
             sessions=[s.slot for s in plan.sessions if s.slot], now=now,
             channel=BookingChannel.WEB, patient_id=booking.patient_id, first_booked=booking,
@@ -366,13 +365,13 @@ def manage_add_course(request: HttpRequest, token: str) -> HttpResponse:
         request,
         f"Your course of {count} sessions is booked. We have sent you an email with every date.",
     )
-    return redirect("booking:manage", token=token)
+    return redirect("booking:manage", token=booked[0].manage_token or token)
 
 
 @require_http_methods(["GET", "POST"])
 def manage_cancel_course(request: HttpRequest, token: str) -> HttpResponse:
     """Cancel every session of the course that is still far enough ahead to change online."""
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None or booking.series is None:
         return link_problem(request)
     now = timezone.now()
@@ -383,19 +382,23 @@ def manage_cancel_course(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "booking/manage_cancel_course.html", context)
     # This session and the later ones (all further ahead than the notice, as this one is).
     from_this = booking.starts_at - timedelta(microseconds=1)
-    cancelled = series_cancel(series=booking.series, now=now, starting_after=from_this)
+    sessions = series_cancel(series=booking.series, now=now, starting_after=from_this)
+    cancelled = len(sessions)
     messages.success(
         request,
         f"{cancelled} session{'s' if cancelled != 1 else ''} of your course "
         f"{'are' if cancelled != 1 else 'is'} cancelled. We have sent you an email for each.",
     )
-    return redirect("booking:manage", token=token)
+    this = next((session for session in sessions if session.pk == booking.pk), None)
+    return redirect(
+        "booking:manage", token=this.manage_token if this and this.manage_token else token
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def manage_consent(request: HttpRequest, token: str) -> HttpResponse:
     """Consent still to sign for a booked visit (booked by phone, or a document renewed)."""
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None or booking.patient is None:
         return link_problem(request)
     now = timezone.now()
@@ -404,8 +407,18 @@ def manage_consent(request: HttpRequest, token: str) -> HttpResponse:
     if not context["upcoming"] or consents.complete:
         messages.info(request, "There is nothing left to sign for this visit.")
         return redirect("booking:manage", token=token)
-    form, signed = consent_form(request, consents, patient=booking.patient, booking=booking,
-                                 now=now)  # fmt: skip
+    patient = booking.patient
+
+    def sign(typed_name: str, optional_kinds: set[str]) -> None:
+        # The manage link was sent to the patient's own address: it stands as their proof.
+        with transaction.atomic(durable=True):
+            visit_consents_sign(
+                patient=patient, consents=consents, optional_kinds=optional_kinds,
+                typed_name=typed_name, now=now, ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""), booking=booking,
+            )  # fmt: skip
+
+    form, signed = consent_form(request, consents, sign)
     if signed:
         messages.success(request, "Thank you: your consent is signed.")
         return redirect("booking:manage", token=token)
@@ -420,7 +433,7 @@ def manage_consent(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def manage_late_request(request: HttpRequest, token: str) -> HttpResponse:
     """Too close to change online: the patient asks, the front desk is told and calls back."""
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None:
         return link_problem(request)
     now = timezone.now()
@@ -444,7 +457,7 @@ def manage_late_request(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def done(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation: when and where, what to do before, and the link to manage it."""
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None:
         return link_problem(request)
     return render(request, "booking/done.html", _manage_context(booking, token, timezone.now()))
@@ -453,7 +466,7 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
     """The visit as an .ics file for the patient's calendar."""
-    booking = managed_booking(token)
+    booking = managed_booking(token, timezone.now())
     if booking is None:
         return link_problem(request)
     response = HttpResponse(booking_ics(booking, now=timezone.now()), content_type="text/calendar")

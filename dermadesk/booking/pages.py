@@ -1,17 +1,21 @@
 """What the patient's booking pages share: the problem page, the month of days, a day's times,
 the held time. Plain forms and redirects; JavaScript only enhances them."""
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from dermadesk.booking import calendar
 from dermadesk.booking.draft import Draft
-from dermadesk.booking.forms import ConsentForm
+from dermadesk.booking.forms import ConsentForm, DetailsForm
+from dermadesk.checkout.checkout import CheckoutError, Person
 from dermadesk.checkout.course import SessionView
 from dermadesk.checkout.course_plan import (
     planned_starts,
@@ -19,12 +23,12 @@ from dermadesk.checkout.course_plan import (
     sessions_allowed,
 )
 from dermadesk.clinic.models import Location
-from dermadesk.patients.models import Patient
+from dermadesk.patients.login import proven_account
+from dermadesk.patients.models import PatientAccount
 from dermadesk.patients.queries import ConsentStatus
 from dermadesk.patients.services import (
     NameMismatch,
     PatientError,
-    visit_consents_sign,
 )
 from dermadesk.scheduling.models import (
     Booking,
@@ -222,10 +226,9 @@ def course_count(value: str | None, service: Service, default: int) -> int | Non
 
 
 def consent_form(
-    request: HttpRequest, consents: ConsentStatus, *, patient: Patient, booking: Booking,
-    now: datetime,
-) -> tuple[ConsentForm, bool]:  # fmt: skip
-    """The consent form, and on a valid POST every required (and chosen) document signed.
+    request: HttpRequest, consents: ConsentStatus, sign: Callable[[str, set[str]], object]
+) -> tuple[ConsentForm, bool]:
+    """The consent form, and on a valid POST ``sign(typed_name, optional_kinds)`` called.
 
     Returns the form (with its errors) and whether the documents were signed.
     """
@@ -241,16 +244,49 @@ def consent_form(
         if form.cleaned_data.get(f"optional_{item.document.kind}")
     }
     try:
-        visit_consents_sign(
-            patient=patient, consents=consents, optional_kinds=chosen,
-            typed_name=form.cleaned_data["typed_name"], now=now,
-            ip_address=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("User-Agent", ""), booking=booking,
-        )  # fmt: skip
+        sign(form.cleaned_data["typed_name"], chosen)
     except NameMismatch as mismatch:
         form.add_error("typed_name", str(mismatch))
         return form, False
-    except PatientError as refused:
+    except (PatientError, CheckoutError) as refused:
         form.add_error(None, str(refused))
         return form, False
     return form, True
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from, as recorded with a signature."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# Who is booking, and whether they proved their email address in this browser.
+
+
+def draft_person(draft: Draft) -> Person | None:
+    """The details typed at step 4, or None when they are missing or incomplete."""
+    details = draft.details
+    if not details or not all(details.get(key) for key in DetailsForm.base_fields):
+        return None  # not given yet, or only prefilled (from a waitlist offer)
+    try:
+        born = date.fromisoformat(details["date_of_birth"])
+    except ValueError:
+        return None
+    return Person(
+        given_name=details["given_name"], family_name=details["family_name"],
+        email=details["email"], phone=details["phone"], date_of_birth=born,
+    )  # fmt: skip
+
+
+def proven_email(request: HttpRequest) -> str | None:
+    """The email address this browser proved with a code (its patient sign-in), if any."""
+    account = proven_account(request.user)
+    return account.email if account is not None else None
+
+
+def sign_in(request: HttpRequest, account: PatientAccount) -> None:
+    """Sign the patient in: this browser has proved the address, for a while.
+
+    The sign-in ends after ``PATIENT_SESSION_MINUTES`` without a step taken.
+    """
+    login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.set_expiry(settings.PATIENT_SESSION_MINUTES * 60)

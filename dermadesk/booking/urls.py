@@ -8,6 +8,7 @@ urlpatterns = [
     path("", wizard.choose_treatment, name="start"),
     path("course/", wizard.course, name="course"),
     path("details/", wizard.details, name="details"),
+    path("verify/", wizard.verify, name="verify"),
     path("hold/extend/", wizard.extend_hold, name="extend"),
     path("screening/", wizard.screening, name="screening"),
     path("consent/", wizard.consent, name="consent"),

@@ -3,7 +3,9 @@
 These views parse the request, call the checkout, render; every rule lives below them."""
 
 from datetime import date, datetime
+from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,12 +15,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dermadesk.booking.draft import Draft
-from dermadesk.booking.forms import DetailsForm, ScreeningForm
+from dermadesk.booking.forms import CodeForm, DetailsForm, ScreeningForm
 from dermadesk.booking.pages import (
+    client_ip,
     consent_form,
     course_count,
     course_session_views,
     day_page,
+    draft_person,
     held_draft,
     hold_context,
     location_from,
@@ -26,9 +30,27 @@ from dermadesk.booking.pages import (
     parse_start,
     plan_starts,
     problem,
+    proven_email,
+    sign_in,
     start_again,
     times_page,
     zone_context,
+)
+from dermadesk.checkout.checkout import (
+    AcceptedCourse,
+    CheckoutError,
+    ConsentNeeded,
+    CourseChanged,
+    Person,
+    ScreeningNeeded,
+    ScreeningPaused,
+    ScreeningRefused,
+    checkout_confirm,
+    checkout_consents,
+    checkout_patient,
+    checkout_reusable_screening,
+    checkout_screen,
+    checkout_sign,
 )
 from dermadesk.checkout.course import interval_text
 from dermadesk.checkout.course_plan import (
@@ -38,12 +60,10 @@ from dermadesk.checkout.manage import (
     change_notice,
 )
 from dermadesk.checkout.policy import notice_in_words
-from dermadesk.checkout.tokens import manage_token
-from dermadesk.patients.models import Patient
-from dermadesk.patients.queries import consent_status
+from dermadesk.checkout.signin import same_email, sign_in_code_check, sign_in_code_send
+from dermadesk.patients.login import CodeRefused
 from dermadesk.patients.services import (
     PatientError,
-    patient_find_or_create,
 )
 from dermadesk.scheduling.models import (
     Booking,
@@ -60,15 +80,13 @@ from dermadesk.scheduling.services import (
     SeriesSessionTaken,
     SlotTaken,
     booking_cancel,
-    booking_confirm,
     booking_extend_hold,
     booking_hold,
-    series_book,
 )
 from dermadesk.screening.models import ScreeningOutcome, ScreeningResponse
-from dermadesk.screening.queries import current_questionnaire, questions_for, valid_screening
+from dermadesk.screening.queries import current_questionnaire, questions_for
 from dermadesk.screening.rules import InvalidAnswers
-from dermadesk.screening.services import ScreeningError, screening_submit
+from dermadesk.screening.services import ScreeningError
 
 NEXT_AFTER_DETAILS = "booking:screening"
 
@@ -219,7 +237,10 @@ def course(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def details(request: HttpRequest) -> HttpResponse:
-    """Step 4: who is coming. What was typed is kept in the session, even if a step fails."""
+    """Step 4: who is coming. What was typed is kept in the session, even if a step fails.
+
+    Then the email address is proven with a code, unless this browser proved it already.
+    """
     draft, held = held_draft(request)
     if held is None:
         return start_again(request)
@@ -230,7 +251,9 @@ def details(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             draft.details = {key: str(value) for key, value in form.cleaned_data.items()}
             draft.save(request.session)
-            return redirect(NEXT_AFTER_DETAILS)
+            if same_email(draft.details["email"], proven_email(request)):
+                return redirect("booking:screening")
+            return _send_code(request, draft.details["email"], held, now)
         draft.details = {key: request.POST.get(key, "") for key in form.fields}
         draft.save(request.session)
         status = 400
@@ -241,6 +264,58 @@ def details(request: HttpRequest) -> HttpResponse:
         request,
         "booking/details.html",
         {"form": form, "step": 4, **hold_context(held, now)},
+        status=status,
+    )
+
+
+def _send_code(request: HttpRequest, email: str, held: Booking, now: datetime) -> HttpResponse:
+    """Email a code and go to the page that asks for it (a code sent moments ago stands)."""
+    try:
+        sign_in_code_send(email=email, location=held.location, now=now)
+    except CodeRefused as refused:
+        messages.info(request, str(refused))
+    return redirect("booking:verify")
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Step 4, continued: the code from the email shows the address is the patient's."""
+    draft, held = held_draft(request)
+    if held is None:
+        return start_again(request)
+    person = draft_person(draft)
+    if person is None:
+        return redirect("booking:details")
+    now = timezone.now()
+    if same_email(person.email, proven_email(request)):
+        return redirect("booking:screening")
+    status = 200
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and "resend" in request.POST:
+        return _send_code(request, person.email, held, now)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        try:
+            account = sign_in_code_check(email=person.email, code=code, now=now)
+        except CodeRefused as refused:
+            form.add_error("code", str(refused))
+            status = 429 if refused.wait_seconds else 400
+        else:
+            sign_in(request, account)
+            draft.save(request.session)  # the sign-in starts a new session key: keep the draft
+            return redirect("booking:screening")
+    elif form.is_bound:
+        status = 400
+    return render(
+        request,
+        "booking/verify.html",
+        {
+            "form": form,
+            "step": 4,
+            "email": person.email,
+            "minutes": settings.PATIENT_CODE_MINUTES,
+            **hold_context(held, now),
+        },
         status=status,
     )
 
@@ -262,42 +337,36 @@ def extend_hold(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-def _patient(draft: Draft, held: Booking) -> Patient | None:
-    """The patient the typed details name: found again by email and date of birth, or new."""
-    if not draft.details or not all(draft.details.get(key) for key in DetailsForm.base_fields):
-        return None  # not given yet, or only prefilled (from a waitlist offer)
-    patient, _ = patient_find_or_create(
-        given_name=draft.details["given_name"],
-        family_name=draft.details["family_name"],
-        email=draft.details["email"],
-        phone=draft.details["phone"],
-        date_of_birth=date.fromisoformat(draft.details["date_of_birth"]),
-        today=timezone.now().astimezone(held.location.zone).date(),
-    )
-    return patient
+# Steps 5 to 7: screening, consent and policies, confirmation. Each needs the proven email.
 
 
-def _flow(request: HttpRequest) -> tuple[Draft, Booking, Patient] | HttpResponse:
-    """The draft, the held booking and the patient, or the redirect to the step missing."""
+class Flow(NamedTuple):
+    draft: Draft
+    held: Booking
+    person: Person
+    proven: str
+
+
+def _flow(request: HttpRequest) -> Flow | HttpResponse:
+    """The draft, the held booking and who is booking, or the redirect to the step missing."""
     draft, held = held_draft(request)
     if held is None:
         return start_again(request)
-    try:
-        patient = _patient(draft, held)
-    except PatientError:
-        patient = None
-    if patient is None:
+    person = draft_person(draft)
+    if person is None:
         return redirect("booking:details")
-    return draft, held, patient
+    proven = proven_email(request)
+    if proven is None or not same_email(person.email, proven):
+        return redirect("booking:verify")
+    return Flow(draft, held, person, proven)
 
 
-def _screened_flow(request: HttpRequest) -> tuple[Draft, Booking, Patient] | HttpResponse:
+def _screened_flow(request: HttpRequest) -> Flow | HttpResponse:
     """As ``_flow``, and the treatment's health questions answered (where it has them)."""
     flow = _flow(request)
     if isinstance(flow, HttpResponse):
         return flow
-    draft, held, _ = flow
-    if held.service.requires_screening and draft.screening is None:
+    if flow.held.service.requires_screening and flow.draft.screening is None:
         return redirect("booking:screening")
     return flow
 
@@ -308,47 +377,42 @@ def screening(request: HttpRequest) -> HttpResponse:
     flow = _flow(request)
     if isinstance(flow, HttpResponse):
         return flow
-    draft, held, patient = flow
+    draft, held, person, proven = flow
     now = timezone.now()
-    treatment_date = held.starts_at.astimezone(held.location.zone).date()
     if not held.service.requires_screening:
         return redirect("booking:consent")
-    existing = valid_screening(
-        patient=patient, service=held.service, treatment_date=treatment_date, now=now
-    )
-    if request.method == "GET" and existing is not None and existing.is_bookable:
-        draft.screening = existing.pk
-        draft.save(request.session)
-        return redirect("booking:consent")
+    if request.method == "GET":
+        existing = checkout_reusable_screening(
+            held=held, person=person, proven_email=proven, now=now
+        )
+        if existing is not None:
+            draft.screening = existing.pk
+            draft.save(request.session)
+            return redirect("booking:consent")
     questionnaire = current_questionnaire()
     if questionnaire is None:
-        return problem(
-            request,
-            "Online booking of treatments is paused while we update our health questions. "
-            "Please call us to book.",
-            status=503,
-        )
+        return problem(request, str(ScreeningPaused()), status=503)
     questions = questions_for(questionnaire=questionnaire, service=held.service)
     status = 200
     if request.method == "POST":
         form = ScreeningForm(request.POST, questions=questions)
         if form.is_valid():
             try:
-                response = screening_submit(
-                    patient=patient, questionnaire=questionnaire, answers=form.answers(),
-                    service=held.service, treatment_date=treatment_date, now=now,
+                response = checkout_screen(
+                    held=held, person=person, proven_email=proven, answers=form.answers(),
+                    now=now,
                 )  # fmt: skip
             except InvalidAnswers as invalid:
                 for key, message in invalid.errors.items():
                     form.add_error(key if key in form.fields else None, message)
-            except ScreeningError as refused:
+            except ScreeningRefused as refused:
+                return _screening_outcome(request, held, refused.response)
+            except (ScreeningError, CheckoutError, PatientError) as refused:
                 form.add_error(None, str(refused))
             else:
                 draft.screening = response.pk
                 draft.save(request.session)
-                if response.is_bookable:
-                    return redirect("booking:consent")
-                return _screening_outcome(request, held, response, now)
+                return redirect("booking:consent")
         status = 400
     else:
         form = ScreeningForm(questions=questions)
@@ -361,10 +425,9 @@ def screening(request: HttpRequest) -> HttpResponse:
 
 
 def _screening_outcome(
-    request: HttpRequest, held: Booking, response: ScreeningResponse, now: datetime
+    request: HttpRequest, held: Booking, response: ScreeningResponse
 ) -> HttpResponse:
-    """Not this time: say why, kindly, free the held time and offer a consultation."""
-    booking_cancel(booking=held, now=now)
+    """Not this time: say why, kindly (the held time was let go) and offer a consultation."""
     Draft.clear(request.session)
     return render(
         request,
@@ -386,10 +449,18 @@ def consent(request: HttpRequest) -> HttpResponse:
     flow = _screened_flow(request)
     if isinstance(flow, HttpResponse):
         return flow
-    _, held, patient = flow
+    _, held, person, proven = flow
     now = timezone.now()
-    status_now = consent_status(patient=patient, service=held.service, now=now)
-    form, signed = consent_form(request, status_now, patient=patient, booking=held, now=now)
+    status_now = checkout_consents(held=held, person=person, proven_email=proven, now=now)
+
+    def sign(typed_name: str, optional_kinds: set[str]) -> None:
+        checkout_sign(
+            held=held, person=person, proven_email=proven, typed_name=typed_name,
+            optional_kinds=optional_kinds, ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""), now=now,
+        )  # fmt: skip
+
+    form, signed = consent_form(request, status_now, sign)
     if signed:
         return redirect("booking:confirm")
     return render(
@@ -412,16 +483,17 @@ def confirm(request: HttpRequest) -> HttpResponse:
     flow = _screened_flow(request)
     if isinstance(flow, HttpResponse):
         return flow
-    draft, held, patient = flow
+    draft, held, person, proven = flow
     now = timezone.now()
-    consents = consent_status(patient=patient, service=held.service, now=now)
     if request.method == "GET":
         return render(
             request,
             "booking/confirm.html",
             {
-                "patient": patient,
-                "consents": consents,
+                "patient": checkout_patient(person=person, proven_email=proven) or person,
+                "consents": checkout_consents(
+                    held=held, person=person, proven_email=proven, now=now
+                ),
                 "course": [
                     datetime.fromisoformat(start).astimezone(held.location.zone)
                     for start in draft.series_starts
@@ -430,20 +502,41 @@ def confirm(request: HttpRequest) -> HttpResponse:
                 **hold_context(held, now),
             },
         )
-    if draft.series_count:
-        outcome = _confirm_course(request, draft, held, patient, now)
-        if isinstance(outcome, HttpResponse):
-            return outcome
-        booking = outcome
-    else:
-        try:
-            booking = booking_confirm(booking=held, now=now, patient_id=patient.pk)
-        except SlotTaken as taken:
+    course = (
+        AcceptedCourse(
+            sessions=draft.series_count,
+            starts=[datetime.fromisoformat(start) for start in draft.series_starts],
+        )
+        if draft.series_count
+        else None
+    )
+    try:
+        booked = checkout_confirm(
+            held=held, person=person, proven_email=proven, course=course,
+            channel=BookingChannel.WEB, now=now,
+        )  # fmt: skip
+    except CourseChanged:
+        return _course_page(
+            request, held, draft.series_count, now, status=409,
+            problem_text="Some dates of your course changed while you were finishing. "
+            "Please look at them again: nothing is booked yet.",
+        )  # fmt: skip
+    except SeriesSessionTaken as taken:
+        if taken.number == 1:
             return _taken_at_confirm(request, draft, held, taken, now)
-        except SchedulingError as refused:
-            return problem(request, str(refused), status=409)
+        return _course_page(
+            request, held, draft.series_count, now, status=409, problem_text=str(taken)
+        )
+    except SlotTaken as taken:
+        return _taken_at_confirm(request, draft, held, taken, now)
+    except ScreeningNeeded:
+        return redirect("booking:screening")
+    except ConsentNeeded:
+        return redirect("booking:consent")
+    except (SchedulingError, CheckoutError, PatientError) as refused:
+        return problem(request, str(refused), status=409)
     Draft.clear(request.session)
-    return redirect("booking:done", token=manage_token(str(booking.public_id)))
+    return redirect("booking:done", token=booked[0].manage_token)
 
 
 def _taken_at_confirm(
@@ -462,31 +555,3 @@ def _taken_at_confirm(
         time_action=reverse("booking:hold", args=[held.service.slug]),
         day_page=reverse("booking:day", args=[held.service.slug]),
     )  # fmt: skip
-
-
-def _confirm_course(
-    request: HttpRequest, draft: Draft, held: Booking, patient: Patient, now: datetime
-) -> Booking | HttpResponse:
-    """Book the whole course as the patient saw it, or show them what changed."""
-    plan = course_plan_from(held, draft.series_count, now)
-    if not plan.complete or plan_starts(plan) != draft.series_starts:
-        return _course_page(
-            request, held, draft.series_count, now, status=409,
-            problem_text="Some dates of your course changed while you were finishing. "
-            "Please look at them again: nothing is booked yet.",
-        )  # fmt: skip
-    try:
-        series = series_book(
-            service=held.service, location=held.location,
-            sessions=[s.slot for s in plan.sessions if s.slot], now=now,
-            channel=BookingChannel.WEB, patient_id=patient.pk, first_hold=held,
-        )  # fmt: skip
-    except SeriesSessionTaken as taken:
-        if taken.number == 1:
-            return _taken_at_confirm(request, draft, held, taken, now)
-        return _course_page(
-            request, held, draft.series_count, now, status=409, problem_text=str(taken)
-        )
-    except SchedulingError as refused:
-        return problem(request, str(refused), status=409)
-    return series.bookings.get(series_number=1)

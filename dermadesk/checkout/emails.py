@@ -19,7 +19,6 @@ from django.urls import reverse
 
 from dermadesk.checkout.course import session_label
 from dermadesk.checkout.ics import CalendarVisit, visit_ics
-from dermadesk.checkout.tokens import manage_token
 from dermadesk.notifications.models import OutboundMessage, TemplateKey
 from dermadesk.notifications.services import Attachment, message_enqueue, messages_cancel
 from dermadesk.scheduling.models import Booking, BookingStatus
@@ -55,11 +54,9 @@ def booking_ics(booking: Booking, *, now: datetime) -> bytes:
     )
 
 
-def manage_url(booking: Booking) -> str:
+def manage_url(token: str) -> str:
     """The patient's link to their booking, absolute (emails are sent without a request)."""
-    return settings.SITE_URL + reverse(
-        "booking:manage", args=[manage_token(str(booking.public_id))]
-    )
+    return settings.SITE_URL + reverse("booking:manage", args=[token])
 
 
 def _key(booking: Booking, what: str) -> str:
@@ -97,7 +94,9 @@ def _notice_hours() -> int | None:
     return settings.BOOKING_CHANGE_NOTICE_HOURS or None
 
 
-def _queue_reminders(booking: Booking, to: str, context: dict[str, Any], now: datetime) -> None:
+def _queue_reminders(
+    booking: Booking, to: str, context: dict[str, Any], now: datetime, private: list[str]
+) -> None:
     """The 48- and 24-hour reminders, each only if its time is still ahead."""
     for template, before, what in REMINDERS:
         due = booking.starts_at - before
@@ -111,6 +110,7 @@ def _queue_reminders(booking: Booking, to: str, context: dict[str, Any], now: da
             idempotency_key=_key(booking, what),
             due_at=due,
             expires_at=booking.starts_at,
+            private=private,
             now=now,
         )
 
@@ -121,9 +121,13 @@ def queue_booking_messages(
     change: BookingChange,
     previous_starts_at: datetime | None,
     now: datetime,
+    manage_token: str,
     **_: object,
 ) -> None:
-    """Queue the patient's email about ``change``, and set the reminders to match."""
+    """Queue the patient's email about ``change``, and set the reminders to match.
+
+    ``manage_token`` is the booking's new manage link secret: it goes into the messages
+    (marked private, so staff screens hide it) and nowhere else."""
     patient = booking.patient
     if patient is None:
         return  # booked by staff for nobody in particular: there is no one to write to
@@ -151,7 +155,8 @@ def queue_booking_messages(
             now=now,
         )
         return
-    context |= {"manage_url": manage_url(booking), "change_notice_hours": _notice_hours()}
+    link = manage_url(manage_token)
+    context |= {"manage_url": link, "change_notice_hours": _notice_hours()}
     if change == BookingChange.COURSE_ADDED:
         # The first visit's own confirmation and reminders went already: only the course.
         message_enqueue(
@@ -160,6 +165,7 @@ def queue_booking_messages(
             context=context | {"series_sessions": _course(booking)},
             location=booking.location,
             idempotency_key=_key(booking, "course-added"),
+            private=[manage_token],
             now=now,
         )
         return
@@ -168,7 +174,7 @@ def queue_booking_messages(
         context["previous_starts_at"] = previous_starts_at
     elif booking.series_id is not None and booking.series_number != 1:
         # A course is confirmed in one email, the first session's, listing every session.
-        _queue_reminders(booking, patient.email, context, now)
+        _queue_reminders(booking, patient.email, context, now, [manage_token])
         return
     else:
         template, what = TemplateKey.BOOKING_CONFIRMATION, "confirmation"
@@ -180,9 +186,10 @@ def queue_booking_messages(
         location=booking.location,
         idempotency_key=_key(booking, what),
         attachments=[_calendar_attachment(booking, now)],
+        private=[manage_token],
         now=now,
     )
-    _queue_reminders(booking, patient.email, context, now)
+    _queue_reminders(booking, patient.email, context, now, [manage_token])
 
 
 def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> bool:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from dermadesk.checkout.policy import change_allowed_online
-from dermadesk.checkout.tokens import booking_id_from_token
+from dermadesk.scheduling.links import link_alive, link_digest
 from dermadesk.scheduling.models import Booking, BookingStatus
 
 
@@ -18,25 +18,31 @@ def change_notice() -> timedelta:
     return timedelta(hours=settings.BOOKING_CHANGE_NOTICE_HOURS)
 
 
-def managed_booking(token: str) -> Booking | None:
-    """The booking a manage token names; None when the token is forged, altered or expired.
+def managed_booking(token: str, now: datetime) -> Booking | None:
+    """The booking a manage link names; None when the link is unknown, replaced by a later
+    change, or past its expiry (``BOOKING_LINK_DAYS_AFTER_VISIT`` after the visit).
 
-    Holds are not reachable: a token is only ever sent for a booking that was made.
+    Holds are not reachable: a link is only ever sent for a booking that was made.
     """
-    public_id = booking_id_from_token(token)
-    if public_id is None:
+    digest = link_digest(token)
+    if digest is None:
         return None
-    return (
+    booking = (
         Booking.objects.select_related("service", "location", "patient", "series")
-        .filter(public_id=public_id)
+        .filter(manage_digest=digest)
         .exclude(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
         .first()
     )
+    if booking is None or not link_alive(
+        visit_ends_at=booking.ends_at, now=now, days_after=settings.BOOKING_LINK_DAYS_AFTER_VISIT
+    ):
+        return None
+    return booking
 
 
 def course_sessions(booking: Booking) -> list[Booking]:
     """The sessions of the booking's course still on (not cancelled), in order; [] for one
-    visit. Each has its own manage token (``tokens.manage_token``)."""
+    visit. Each has its own manage link, sent in its own emails."""
     if booking.series is None:
         return []
     return list(

@@ -72,6 +72,21 @@ class OutboundMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     date_hierarchy = "created_at"
     actions = ("try_again", "cancel")
     change_list_template = "admin/notifications/outboundmessage/change_list.html"
+    # The words as staff may see them: secrets (a manage link's key, a sign-in code) hidden.
+    fields = (
+        "channel", "recipient", "reply_to", "template_key", "subject", "words", "html_words",
+        "status", "attempts", "last_error", "idempotency_key", "due_at", "expires_at",
+        "claimed_at", "sent_at", "created_at",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description="plain-text body")
+    def words(self, message: OutboundMessage) -> str:
+        return message.hide_private(message.text_body)
+
+    @admin.display(description="HTML body (as source)")
+    def html_words(self, message: OutboundMessage) -> str:
+        return message.hide_private(message.html_body)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -105,6 +105,9 @@ def _record_failure(
     return Delivery(Outcome.FAILED)
 
 
+SCRUBBED = "[private link or code, removed after sending]"
+
+
 def message_deliver(*, message_id: int, now: datetime) -> Delivery:
     """Claim the message if it is due and still pending, send it, record what happened."""
     message = _claim(message_id, now)
@@ -135,7 +138,13 @@ def message_deliver(*, message_id: int, now: datetime) -> Delivery:
         # Still this attempt: either ours, or put back by the sweep but not claimed again.
         status__in=(MessageStatus.SENDING, MessageStatus.PENDING),
         attempts=message.attempts,
-    ).update(status=MessageStatus.SENT, sent_at=sent_at, last_error="", updated_at=sent_at)
+    ).update(
+        status=MessageStatus.SENT, sent_at=sent_at, last_error="", updated_at=sent_at,
+        # A secret has done its work once sent: the stored words keep no working link.
+        text_body=message.hide_private(message.text_body, SCRUBBED),
+        html_body=message.hide_private(message.html_body, SCRUBBED),
+        private_values=[],
+    )  # fmt: skip
     if not recorded:
         logger.warning(
             "Message %s was sent after another attempt had started "

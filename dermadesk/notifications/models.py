@@ -46,6 +46,7 @@ class TemplateKey(models.TextChoices):
         "booking-late-change-staff",
         "Late change request: notice to staff",
     )
+    PATIENT_SIGN_IN_CODE = "patient-sign-in-code", "Patient sign-in: the code"
 
 
 class OutboundMessage(models.Model):
@@ -64,6 +65,13 @@ class OutboundMessage(models.Model):
     html_body = models.TextField(blank=True)
     attachments = models.JSONField(
         default=list, blank=True, help_text="Text attachments: filename, mimetype, content."
+    )
+    private_values = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Secrets in the words (a link's key, a sign-in code): hidden on staff "
+        "screens, and taken out of the stored words once the message is sent.",
     )
     status = models.CharField(
         max_length=10, choices=MessageStatus.choices, default=MessageStatus.PENDING
@@ -115,6 +123,12 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_template_key_display()} to {self.recipient}"
+
+    def hide_private(self, text: str, mark: str = "[private]") -> str:
+        """``text`` with each private value replaced by ``mark``."""
+        for value in self.private_values:
+            text = text.replace(str(value), mark)
+        return text
 
     def get_template_key_display(self) -> str:
         try:

@@ -87,6 +87,7 @@ def message_enqueue(
     reply_to: str = "",
     attachments: Sequence[Attachment] = (),
     sms_agreed: bool = False,
+    private: Sequence[str] = (),
     now: datetime | None = None,
 ) -> OutboundMessage:
     """Queue one message, rendered now, to go out at ``due_at`` (at once when ``None``).
@@ -96,7 +97,9 @@ def message_enqueue(
     times show in its time zone. ``context`` holds plain values only, and never health
     information. A message past ``expires_at`` is not sent (e.g. a reminder after the
     visit). Text messages (``channel=Channel.SMS``) need ``sms_agreed=True``: the caller
-    confirms the person agreed to receive them.
+    confirms the person agreed to receive them. ``private`` lists secrets the words carry
+    (a manage link's key, a sign-in code): staff screens never show them, and they are
+    taken out of the stored words once the message has gone.
     """
     existing = OutboundMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -117,6 +120,7 @@ def message_enqueue(
             "text_body": rendered.sms if channel == Channel.SMS else rendered.text,
             "html_body": "" if channel == Channel.SMS else rendered.html,
             "attachments": [] if channel == Channel.SMS else [dict(a) for a in attachments],
+            "private_values": [value for value in private if value],
             "due_at": due_at or now,
             "expires_at": expires_at,
             "created_at": now,

@@ -77,6 +77,29 @@ class Patient(models.Model):
             raise ValidationError({"phone": str(error)}) from error
 
 
+class PatientAccount(models.Model):
+    """An email address someone proved by a code sent to it: how patients sign in.
+
+    No password. Its user is never staff and is found only through this table, so a
+    staff member's own login can never be reached by proving an email address. The
+    patient records with this email (one per date of birth) are the account's.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_account"
+    )
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="patient_account_unique_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Patient sign-in {self.pk}"
+
+
 class ConsentKind(models.TextChoices):
     MICRO_NEEDLING = "micro_needling", "Micro-Needling"
     MICRO_NEEDLING_PRP = "micro_needling_prp", "Micro-Needling with PRP"

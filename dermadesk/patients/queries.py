@@ -73,8 +73,9 @@ class ConsentStatus:
         return not self.pending
 
 
-def consent_status(*, patient: Patient, service: Service, now: datetime) -> ConsentStatus:
-    """The current consent documents for ``service``, each signed by ``patient`` or not.
+def consent_status(*, patient: Patient | None, service: Service, now: datetime) -> ConsentStatus:
+    """The current consent documents for ``service``, each signed by ``patient`` or not
+    (``None``: someone with no record yet, who has signed nothing).
 
     Micro-Needling needs the micro-needling consent, Micro-Needling with PRP the PRP one;
     photo consent is offered with both and optional. Which document goes with which
@@ -85,11 +86,15 @@ def consent_status(*, patient: Patient, service: Service, now: datetime) -> Cons
         for document in current_consent_documents(now=now).values()
         if service in document.services.all()
     ]
-    signatures = ConsentSignature.objects.filter(
-        patient=patient,
-        document__kind__in=[document.kind for document in documents],
-        signed_at__lte=now,
-    ).select_related("document")
+    signatures = (
+        ConsentSignature.objects.filter(
+            patient=patient,
+            document__kind__in=[document.kind for document in documents],
+            signed_at__lte=now,
+        ).select_related("document")
+        if patient is not None
+        else ConsentSignature.objects.none()
+    )
     latest: dict[int, ConsentSignature] = {}
     earlier: dict[str, ConsentSignature] = {}
     current = {document.kind: document for document in documents}

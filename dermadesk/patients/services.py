@@ -114,7 +114,7 @@ def patient_find_or_create(
         today=today or timezone.localdate(),
     )
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             existing = find_patient(email=cleaned["email"], date_of_birth=date_of_birth)
             if existing is not None:
                 return existing, False
@@ -166,7 +166,7 @@ def visit_consents_sign(
     documents = [item.document for item in consents.pending] + [
         item.document for item in consents.optional if item.document.kind in optional_kinds
     ]
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         return [
             _sign(
                 patient=patient,

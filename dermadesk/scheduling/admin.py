@@ -1,6 +1,6 @@
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -270,12 +270,12 @@ class SeriesAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             form.add_error(None, "The proposal changed since it was shown: check it again.")
             return shown, 409
         try:
-            series = series_book(
+            series = cast(Series, series_book(
                 service=service, location=location,
                 sessions=[s.slot for s in plan.sessions if s.slot], now=now,
                 channel=BookingChannel.STAFF, patient_id=data["patient"].pk,
                 created_by=request.user,  # type: ignore[arg-type]
-            )  # fmt: skip
+            )[0].series)  # fmt: skip
         except SeriesSessionTaken as taken:
             form.add_error(None, f"Session {taken.number} was taken meanwhile; nothing was booked.")
             return shown, 409
@@ -332,5 +332,5 @@ class SeriesAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.action(description="Cancel the sessions still ahead")
     def cancel_sessions_ahead(self, request: HttpRequest, queryset: QuerySet[Series]) -> None:
         now = timezone.now()
-        cancelled = sum(series_cancel(series=series, now=now) for series in queryset)
+        cancelled = sum(len(series_cancel(series=series, now=now)) for series in queryset)
         self.message_user(request, f"{cancelled} session(s) cancelled.", messages.SUCCESS)

@@ -285,8 +285,20 @@ class Booking(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    manage_digest = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the secret in the patient's manage link; the secret is never kept.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    manage_token: str | None = None
+    """The manage link's secret just issued by the service that changed this booking (not a
+    field: only its digest is stored). ``None`` on a booking read from the database."""
 
     class Meta:
         ordering = ("starts_at",)

@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling import engine
 from dermadesk.scheduling.engine import Preference
+from dermadesk.scheduling.links import link_digest, new_link_secret
 from dermadesk.scheduling.models import (
     ACTIVE_STATUSES,
     Allocation,
@@ -162,11 +163,35 @@ def _write_allocations(
     )
 
 
+def _issue_link(booking: Booking) -> str:
+    """A new manage-link secret for ``booking``: its digest stored, the secret returned."""
+    secret = new_link_secret()
+    booking.manage_digest = link_digest(secret)
+    Booking.objects.filter(pk=booking.pk).update(manage_digest=booking.manage_digest)
+    booking.manage_token = secret
+    return secret
+
+
+def booking_link_renew(*, booking: Booking) -> str:
+    """A new manage link for a booking (the one before stops working): its secret.
+
+    For a link to send again, e.g. by staff to a patient who lost the email.
+    """
+    with transaction.atomic(durable=True):
+        return _issue_link(booking)
+
+
 def _tell(booking: Booking, change: BookingChange, *, now: datetime,
           previous_starts_at: datetime | None = None) -> None:  # fmt: skip
+    """Issue the booking a new manage link (the old one stops working), then tell the change.
+
+    The secret goes to the listeners (the patient's email) and on ``booking.manage_token``
+    to the caller; only its digest is stored.
+    """
+    secret = _issue_link(booking)
     booking_changed.send(
         sender=Booking, booking=booking, change=change, previous_starts_at=previous_starts_at,
-        now=now,
+        now=now, manage_token=secret,
     )  # fmt: skip
 
 
@@ -287,7 +312,9 @@ def booking_confirm(*, booking: Booking, now: datetime, patient_id: int | None =
     A hold that ran out is renewed if the time is still free; otherwise ``SlotTaken``.
     """
     try:
-        with transaction.atomic(durable=True):
+        # Not durable: the checkout confirms inside its own transaction, with the patient's
+        # screening and consent, so that all of it is written or none.
+        with transaction.atomic():
             current = _locked(booking)
             if current.status == BookingStatus.CONFIRMED:
                 return current
@@ -355,14 +382,15 @@ def series_book(
     first_hold: Booking | None = None,
     first_booked: Booking | None = None,
     created_by: User | None = None,
-) -> Series:
+) -> list[Booking]:
     """Book every session of a course in one transaction: all of them, or none.
 
     ``sessions`` are the planner's proposals, in order, each with its resources (kept where
     still free). With ``first_hold``, the first session is that held booking, confirmed.
     With ``first_booked``, it is that visit, booked already on its own: the rest of the
     course is booked after it. Raises ``SeriesSessionTaken`` (nothing written) when any
-    session was taken meanwhile.
+    session was taken meanwhile. Returns the sessions in order, each with its new
+    ``manage_token``; ``sessions[0].series`` is the course.
     """
     if not sessions:
         raise ValueError("A course has at least one session.")
@@ -373,7 +401,8 @@ def series_book(
         )
     number = 0
     try:
-        with transaction.atomic(durable=True):
+        # Not durable: a checkout books a course inside its own transaction (see above).
+        with transaction.atomic():
             series = Series.objects.create(
                 location=location, service=service, patient_id=patient_id,
                 sessions_planned=len(sessions),
@@ -417,7 +446,7 @@ def series_book(
         if _is_exclusion_violation(error):
             raise SeriesSessionTaken(number) from error
         raise
-    return series
+    return booked
 
 
 def _join_course(
@@ -438,8 +467,11 @@ def _join_course(
     return first
 
 
-def series_cancel(*, series: Series, now: datetime, starting_after: datetime | None = None) -> int:
-    """Cancel the sessions of a course still ahead; how many. Those past stay as they were.
+def series_cancel(
+    *, series: Series, now: datetime, starting_after: datetime | None = None
+) -> list[Booking]:
+    """Cancel the sessions of a course still ahead, returned (each with its new manage
+    token). Those past stay as they were.
 
     ``starting_after`` (default ``now``): only sessions that start later are cancelled, e.g.
     ``now`` plus the notice for a patient cancelling online.
@@ -453,7 +485,7 @@ def series_cancel(*, series: Series, now: datetime, starting_after: datetime | N
         )
         for booking in ahead:
             _cancel_locked(booking, now=now)
-    return len(ahead)
+    return ahead
 
 
 def series_shift(
@@ -524,8 +556,9 @@ def booking_extend_hold(*, booking: Booking, now: datetime) -> Booking:
 
 
 def booking_cancel(*, booking: Booking, now: datetime) -> Booking:
-    """Cancel a booking or a hold and free its resources at once."""
-    with transaction.atomic(durable=True):
+    """Cancel a booking or a hold and free its resources at once. Not durable: a checkout
+    lets a held time go inside its own transaction."""
+    with transaction.atomic():
         current = _locked(booking)
         _cancel_locked(current, now=now)
     return current

@@ -23,5 +23,6 @@ class BookingChange(StrEnum):
 
 booking_changed = Signal()
 """Sent with ``booking``, ``change`` (a ``BookingChange``), ``previous_starts_at`` (for a
-move, else ``None``) and ``now``. Listeners run inside the transaction: an exception
+move, else ``None``), ``now`` and ``manage_token``, the new secret of the booking's manage
+link (the one before it stops working). Listeners run inside the transaction: an exception
 undoes the change."""

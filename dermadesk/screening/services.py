@@ -73,7 +73,7 @@ def screening_submit(
     """
     if treatment_date < (now - timedelta(days=1)).date():
         raise InvalidTreatmentDate("The treatment date has already passed.")
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         if not Questionnaire.objects.filter(pk=questionnaire.pk, published=True).exists():
             raise QuestionnaireNotCurrent
         loaded = questionnaire_rules(questionnaire)

@@ -16,12 +16,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import ConsoleMessage, Error, expect
 
-from dermadesk.checkout.tokens import manage_token
+from dermadesk.checkout.tests.signin import latest_code
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Allocation, Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.queries import available_slots, series_proposal
 from dermadesk.scheduling.services import booking_create, series_book
+from dermadesk.scheduling.tests.conftest import course_of, link_token
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import ContextFactory
 
@@ -98,6 +99,13 @@ class Walk:
         self.page.get_by_label("Email").fill("ada@example.com")
         self.page.get_by_label("Mobile or phone number").fill("(217) 555-0199")
         self.page.get_by_label("Date of birth").fill("1990-04-21")
+        self.page.get_by_role("button", name="Continue").click()
+        self.type_the_code()
+
+    def type_the_code(self) -> None:
+        """The code the clinic emailed, typed as the patient reads it in their inbox."""
+        self.check("Confirm your email address")
+        self.page.get_by_label("Code from the email").fill(latest_code("ada@example.com"))
         self.page.get_by_role("button", name="Continue").click()
 
     def answer_health_questions(self, *, yes_to: str = "") -> None:
@@ -274,15 +282,15 @@ def booked_course(days_ahead: int = 3) -> list[Booking]:
         given_name="Ada", family_name="Lovelace", email="ada@example.com",
         phone="+12175550199", date_of_birth=date(1990, 4, 21),
     )  # fmt: skip
-    series = series_book(
+    series = course_of(series_book(
         service=service, location=location, sessions=[s.slot for s in plan.sessions if s.slot],
         now=now, channel=BookingChannel.WEB, patient_id=patient.pk,
-    )  # fmt: skip
+    ))  # fmt: skip
     return list(series.bookings.order_by("series_number"))
 
 
 def manage_path(booking: Booking) -> str:
-    return f"/book/manage/{manage_token(str(booking.public_id))}/"
+    return f"/book/manage/{link_token(booking)}/"
 
 
 def test_a_patient_moves_and_then_cancels_by_the_link(

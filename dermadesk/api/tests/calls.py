@@ -5,6 +5,8 @@ from typing import Any
 
 from django.test import Client
 
+from dermadesk.checkout.signin import email_proof_issue
+from dermadesk.patients.models import PatientAccount
 from dermadesk.scheduling.models import Service
 from dermadesk.screening.models import AnswerType
 from dermadesk.screening.queries import current_questionnaire, questions_for
@@ -43,9 +45,17 @@ def hold(
     return post(client, "/api/holds", {"service": slug, "location": "springfield", "start": start})
 
 
+def proof_for(email: str) -> str:
+    """An email proof as ``POST /email-proofs`` gives it once the patient typed their code."""
+    return email_proof_issue(PatientAccount(email=email))
+
+
 def book(client: Client, hold_id: str, slug: str = "micro-needling", **overrides: Any) -> Any:
+    """Book the hold for Ada, whose email is proven (``email_proof`` may be overridden)."""
+    patient = overrides.get("patient", PATIENT)
     body = {
         "hold_id": hold_id,
+        "email_proof": proof_for(patient["email"]),
         "patient": PATIENT,
         "answers": answers_for(slug),
         "consent": {"typed_name": "Ada Lovelace", "accept_policies": True},

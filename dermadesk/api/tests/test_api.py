@@ -131,9 +131,14 @@ def test_a_booking_is_moved_and_cancelled_by_its_token(client: Client) -> None:
     )
     assert moved.status_code == 200, moved.content
     assert moved.json()["start"] == "2026-11-28T17:00:00Z"
-    cancelled = post(client, f"/api/bookings/{token}/cancel", {})
+    # Each change gives a new token; the one before stops working.
+    new_token = moved.json()["manage_token"]
+    assert new_token != token
+    assert client.get(f"/api/bookings/{token}").status_code == 404
+    assert client.get(f"/api/bookings/{new_token}").json()["manage_token"] == new_token
+    cancelled = post(client, f"/api/bookings/{new_token}/cancel", {})
     assert cancelled.json()["status"] == "cancelled"
-    assert post(client, f"/api/bookings/{token}/cancel", {}).status_code == 409
+    assert post(client, f"/api/bookings/{new_token}/cancel", {}).status_code == 404
 
 
 def test_a_forged_token_reaches_nothing(client: Client) -> None:

@@ -6,13 +6,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from dermadesk.api import api as api_module
 from dermadesk.api.tests.calls import NOW, book, hold
+from dermadesk.checkout import checkout as checkout_module
 from dermadesk.clinic.models import Closure, Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Series, Service
-from dermadesk.scheduling.services import booking_create
+from dermadesk.scheduling.services import SeriesSessionTaken, booking_create
 
 pytestmark = pytest.mark.usefixtures("frozen_clinic")
 
@@ -178,25 +178,19 @@ def test_a_session_taken_while_booking_is_409_with_what_is_known_and_nothing_boo
 ) -> None:
     hold_id = held_prp(client)
     starts = [s["start"] for s in proposal(client, hold_id).json()["sessions"]]
-    # Someone takes the fourth session's time (the one centrifuge) just after the course
-    # was checked and before it is written: the booking itself must notice.
-    checked = api_module._accepted_course
 
-    def check_then_lose_the_fourth(*args: Any, **kwargs: Any) -> Any:
-        plan = checked(*args, **kwargs)
-        fourth = datetime(2027, 2, 19, 10, tzinfo=frozen_clinic.zone)
-        booking_create(
-            service=Service.objects.get(slug=PRP), location=frozen_clinic, start=fourth,
-            now=NOW, channel=BookingChannel.STAFF,
-        )  # fmt: skip
-        return plan
+    # Someone takes the fourth session's time after the course was checked and before it
+    # is written: the writing itself notices (as ``series_book`` does) and nothing stays.
+    def fourth_taken(*args: Any, **kwargs: Any) -> Any:
+        raise SeriesSessionTaken(4)
 
-    monkeypatch.setattr(api_module, "_accepted_course", check_then_lose_the_fourth)
+    monkeypatch.setattr(checkout_module, "series_book", fourth_taken)
     response = book_course(client, hold_id, starts)
     assert response.status_code == 409
     problem = response.json()
     assert (problem["title"], problem["session"]) == ("Session taken", 4)
     assert "session 4 of your course has just been taken" in problem["detail"]
-    assert problem["course"]["sessions"][3]["notice"]
+    assert len(problem["course"]["sessions"]) == 4  # the fresh proposal to show again
     assert not Series.objects.exists()
     assert Booking.objects.get(public_id=hold_id).status == BookingStatus.HELD
+    assert not Patient.objects.exists()  # nothing half-written

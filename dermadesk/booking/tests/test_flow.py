@@ -9,6 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
+from dermadesk.checkout.tests.signin import latest_code
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentSignature, Patient
@@ -50,11 +51,22 @@ def harmless_answers(service: Service, **overrides: str) -> dict[str, str]:
     return answers
 
 
-def hold_and_give_details(client: Client, location: Location, slug: str, hour: int) -> None:
+def hold_and_give_details(
+    client: Client, location: Location, slug: str, hour: int, details: dict[str, str] = DETAILS
+) -> None:
+    """Hold a time, give the details and type the code from the email (as the patient)."""
     start = datetime(2026, 11, 27, hour, tzinfo=location.zone)
     client.post(f"/book/{slug}/hold/", {"start": start.isoformat()})
-    response = client.post("/book/details/", DETAILS)
+    give_details(client, details)
+
+
+def give_details(client: Client, details: dict[str, str] = DETAILS) -> None:
+    """Step 4, and the code from the email when this browser has not proved the address."""
+    response = client.post("/book/details/", details)
     assert response.status_code == 302, response.content
+    if response["Location"] == "/book/verify/":
+        response = client.post("/book/verify/", {"code": latest_code(details["email"])})
+        assert response["Location"] == "/book/screening/", response.content
 
 
 def test_a_patient_books_micro_needling_from_start_to_finish(
@@ -166,7 +178,7 @@ def choose_course_and_finish(client: Client, location: Location, sessions: str) 
         == "/book/course/"
     )
     assert client.post("/book/course/", {"sessions": sessions})["Location"] == "/book/details/"
-    client.post("/book/details/", DETAILS)
+    give_details(client)
     client.post("/book/screening/", harmless_answers(service))
     client.post("/book/consent/", {"typed_name": "Ada Lovelace", "policies": "on"})
     return client

@@ -1,3 +1,4 @@
+import hashlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
@@ -6,13 +7,18 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
-from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentKind, ConsentSignature, Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.queries import available_slots, series_proposal
-from dermadesk.scheduling.services import booking_create, booking_reschedule, series_book
+from dermadesk.scheduling.services import (
+    booking_create,
+    booking_link_renew,
+    booking_reschedule,
+    series_book,
+)
+from dermadesk.scheduling.tests.conftest import course_of
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
 
@@ -35,7 +41,8 @@ def book(location: Location, day: int, hour: int, slug: str = "micro-needling") 
 
 
 def link(booking: Booking, path: str = "") -> str:
-    return f"/book/manage/{manage_token(str(booking.public_id))}/{path}"
+    """A working manage link of ``booking`` now (a fresh one: a change replaces the link)."""
+    return f"/book/manage/{booking_link_renew(booking=booking)}/{path}"
 
 
 def test_the_manage_link_shows_that_booking_in_clinic_time(
@@ -115,10 +122,10 @@ def test_a_link_for_one_booking_cannot_reach_another(
     client: Client, frozen_clinic: Location
 ) -> None:
     mine = book(frozen_clinic, 27, 10)
-    token = manage_token(str(mine.public_id))
-    other_id = "00000000-0000-0000-0000-000000000000"
-    forged = other_id + token[len(str(mine.public_id)) :]
-    assert client.get(f"/book/manage/{forged}/").status_code == 404
+    token = link(mine).split("/")[3]
+    altered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(f"/book/manage/{altered}/").status_code == 404
+    assert client.get(f"/book/manage/{mine.public_id}/").status_code == 404
 
 
 def test_an_expired_link_stops_working(client: Client, frozen_clinic: Location) -> None:
@@ -171,10 +178,10 @@ def test_cancelling_the_rest_of_a_course_keeps_the_sessions_before(
         now=NOW,
     )  # fmt: skip
     plan = series_proposal(service=service, location=frozen_clinic, first=first, count=4, now=NOW)
-    series = series_book(
+    series = course_of(series_book(
         service=service, location=frozen_clinic, sessions=[s.slot for s in plan.sessions if s.slot],
         now=NOW, channel=BookingChannel.STAFF,
-    )  # fmt: skip
+    ))  # fmt: skip
     second = series.bookings.get(series_number=2)
     page = client.get(link(second)).text
     assert "session 2 of 4" in page
@@ -202,10 +209,10 @@ def book_course(location: Location) -> list[Booking]:
         service=service, location=location, start=start, end=start + timedelta(minutes=1), now=NOW
     )
     plan = series_proposal(service=service, location=location, first=first, count=4, now=NOW)
-    series = series_book(
+    series = course_of(series_book(
         service=service, location=location, sessions=[s.slot for s in plan.sessions if s.slot],
         now=NOW, channel=BookingChannel.STAFF, patient_id=patient.pk,
-    )  # fmt: skip
+    ))  # fmt: skip
     return list(series.bookings.order_by("series_number"))
 
 
@@ -222,7 +229,7 @@ def test_moving_a_course_session_offers_to_move_the_later_ones(
     second = sessions[1]
     new_start = datetime(2026, 12, 31, 10, tzinfo=frozen_clinic.zone)  # a week later
     response = client.post(link(second, "move/to/"), {"start": new_start.isoformat()}, follow=True)
-    assert response.redirect_chain[-1][0] == link(second, "move-later/")
+    assert response.redirect_chain[-1][0].endswith("/move-later/")
     page = response.text
     assert "Your visit has moved." in page
     assert "Move your later sessions too?" in page
@@ -334,3 +341,44 @@ def test_only_a_single_visit_of_a_course_treatment_can_grow_into_one(
     assert client.get(link(plain, "course/")).status_code == 404
     in_a_course = book_course(frozen_clinic)[1]
     assert client.get(link(in_a_course, "course/")).status_code == 404
+
+
+def test_a_move_replaces_the_link_and_the_old_one_stops_working(
+    client: Client, frozen_clinic: Location
+) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    old = link(booking)
+    new_start = datetime(2026, 11, 28, 11, tzinfo=frozen_clinic.zone)
+    response = client.post(f"{old}move/to/", {"start": new_start.isoformat()}, follow=True)
+    new = response.redirect_chain[-1][0]
+    assert new != old
+    assert "Saturday 28 November 2026, 11:00 a.m." in client.get(new).text
+    assert client.get(old).status_code == 404
+
+
+def test_a_cancellation_replaces_the_link_too(client: Client, frozen_clinic: Location) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    old = link(booking)
+    response = client.post(f"{old}cancel/", follow=True)
+    assert "Your visit is cancelled." in response.text
+    assert response.redirect_chain[-1][0] != old
+    assert client.get(old).status_code == 404
+
+
+def test_the_link_stops_working_two_days_after_the_visit(
+    client: Client, frozen_clinic: Location
+) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    url = link(booking)
+    with time_machine.travel(booking.ends_at + timedelta(days=2, minutes=-1), tick=False):
+        assert client.get(url).status_code == 200
+    with time_machine.travel(booking.ends_at + timedelta(days=2), tick=False):
+        assert client.get(url).status_code == 404
+
+
+def test_only_a_digest_of_the_link_is_stored(frozen_clinic: Location) -> None:
+    booking = book(frozen_clinic, 27, 10)
+    token = link(booking).split("/")[3]
+    stored = Booking.objects.filter(pk=booking.pk).values_list("manage_digest", flat=True).get()
+    assert stored is not None and token not in stored
+    assert stored == hashlib.sha256(token.encode()).hexdigest()

@@ -11,8 +11,8 @@ from django.test import Client
 from icalendar import Calendar
 
 from dermadesk.checkout.emails import late_change_request_send
-from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
+from dermadesk.notifications.delivery import Outcome, message_deliver
 from dermadesk.notifications.models import MessageStatus, OutboundMessage
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, Service
@@ -25,6 +25,7 @@ from dermadesk.scheduling.services import (
     booking_reschedule,
     series_book,
 )
+from dermadesk.scheduling.tests.conftest import course_of, link_token
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
 
@@ -76,7 +77,7 @@ def test_a_confirmed_booking_sends_its_confirmation_with_a_calendar_file(
     assert confirmation.recipient == "ada@example.com"
     assert confirmation.subject == "Your visit is booked: Monday 30 November 2026"
     assert "When: Monday 30 November 2026 at 10:00 a.m. CST" in confirmation.text_body
-    token = manage_token(str(booking.public_id))
+    token = link_token(booking)
     assert f"http://127.0.0.1:8000/book/manage/{token}/" in confirmation.text_body
     [attachment] = confirmation.attachments
     event = Calendar.from_ical(attachment["content"]).walk("VEVENT")[0]
@@ -170,7 +171,7 @@ def test_asking_on_the_manage_page_within_the_notice_keeps_the_visit(
     client: Client, frozen_clinic: Location, patient: Patient
 ) -> None:
     booking = book(frozen_clinic, patient, 26, 10)  # tomorrow morning
-    url = f"/book/manage/{manage_token(str(booking.public_id))}/"
+    url = f"/book/manage/{link_token(booking)}/"
     assert "Ask to cancel my visit" in client.get(url).text
     response = client.post(url + "ask/", {"wish": "cancel"}, follow=True)
     assert "we have told the team" in response.text
@@ -183,9 +184,7 @@ def test_an_unknown_wish_is_refused_with_a_message(
     client: Client, frozen_clinic: Location, patient: Patient
 ) -> None:
     booking = book(frozen_clinic, patient, 26, 10)
-    response = client.post(
-        f"/book/manage/{manage_token(str(booking.public_id))}/ask/", {"wish": "x" * 500}
-    )
+    response = client.post(f"/book/manage/{link_token(booking)}/ask/", {"wish": "x" * 500})
     assert response.status_code == 400
     assert "move or cancel" in response.text
     assert not OutboundMessage.objects.filter(idempotency_key__endswith=":late-request").exists()
@@ -215,10 +214,10 @@ def test_a_course_is_confirmed_in_one_email_and_each_session_reminded(
         now=NOW,
     )  # fmt: skip
     plan = series_proposal(service=service, location=frozen_clinic, first=first, count=4, now=NOW)
-    series = series_book(
+    series = course_of(series_book(
         service=service, location=frozen_clinic, sessions=[s.slot for s in plan.sessions if s.slot],
         now=NOW, channel=BookingChannel.WEB, patient_id=patient.pk,
-    )  # fmt: skip
+    ))  # fmt: skip
     confirmations = OutboundMessage.objects.filter(idempotency_key__endswith=":confirmation")
     [confirmation] = confirmations
     assert "What: Micro-Needling with PRP, session 1 of 4" in confirmation.text_body
@@ -228,3 +227,43 @@ def test_a_course_is_confirmed_in_one_email_and_each_session_reminded(
     reminder = waiting(fourth)["reminder-24h"]
     assert "session 4 of 4" in reminder.text_body
     assert OutboundMessage.objects.filter(idempotency_key__contains=":reminder-").count() == 8
+
+
+def test_a_move_emails_a_new_link_and_the_first_one_stops_working(
+    client: Client, frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 30, 10)
+    first = link_token(booking)
+    moved = booking_reschedule(
+        booking=booking, start=datetime(2026, 12, 1, 11, tzinfo=frozen_clinic.zone), now=NOW
+    )
+    assert moved.manage_token is not None and moved.manage_token != first
+    change = waiting(moved)["change"]
+    assert f"/book/manage/{moved.manage_token}/" in change.text_body
+    assert f"/book/manage/{first}/" not in change.text_body
+    assert client.get(f"/book/manage/{first}/").status_code == 404
+    assert client.get(f"/book/manage/{moved.manage_token}/").status_code == 200
+
+
+def test_staff_screens_never_show_a_working_link(
+    client: Client, frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 30, 10)
+    token = link_token(booking)
+    confirmation = waiting(booking)["confirmation"]
+    client.force_login(User.objects.create_superuser("boss", "boss@example.com", "x" * 20))
+    page = client.get(f"/admin/notifications/outboundmessage/{confirmation.pk}/change/").text
+    assert "Your visit is booked" in page
+    assert token not in page
+    assert "/book/manage/[private]/" in page
+
+
+def test_a_sent_message_keeps_no_working_link(frozen_clinic: Location, patient: Patient) -> None:
+    booking = book(frozen_clinic, patient, 30, 10)
+    token = link_token(booking)
+    confirmation = waiting(booking)["confirmation"]
+    assert message_deliver(message_id=confirmation.pk, now=NOW).outcome == Outcome.SENT
+    confirmation.refresh_from_db()
+    assert token not in confirmation.text_body + confirmation.html_body
+    assert "removed after sending" in confirmation.text_body
+    assert confirmation.private_values == []

@@ -22,7 +22,7 @@ from dermadesk.scheduling.services import (
     series_book,
     series_shift,
 )
-from dermadesk.scheduling.tests.conftest import NOW
+from dermadesk.scheduling.tests.conftest import NOW, course_of
 from dermadesk.scheduling.tests.test_concurrency import overlapping_allocations
 from dermadesk.scheduling.tests.test_series_booking import first_slot, prp
 
@@ -31,10 +31,10 @@ def course(clinic: Location, count: int = 4) -> Series:
     plan = series_proposal(
         service=prp(), location=clinic, first=first_slot(clinic), count=count, now=NOW
     )
-    return series_book(
+    return course_of(series_book(
         service=prp(), location=clinic, sessions=[s.slot for s in plan.sessions if s.slot],
         now=NOW, channel=BookingChannel.STAFF,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def session(series: Series, number: int) -> Booking:

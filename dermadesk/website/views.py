@@ -107,7 +107,8 @@ def accessibility_update(request: HttpRequest) -> HttpResponse:
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = reverse("website:home")
-    response = HttpResponseRedirect(f"{back}#accessibility-toolbar", status=303)
+    # The form's own id: browsers open the folded toolbar to show it.
+    response = HttpResponseRedirect(f"{back}#display-options", status=303)
     if prefs.is_default:
         response.delete_cookie(accessibility.COOKIE_NAME, samesite="Lax")
         return response

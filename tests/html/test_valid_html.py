@@ -22,10 +22,9 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
+from dermadesk.api.tests.calls import answers_for
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import Service
-from dermadesk.screening.models import AnswerType
-from dermadesk.screening.queries import current_questionnaire, questions_for
 from dermadesk.website.models import Page
 
 pytestmark = [pytest.mark.html, pytest.mark.django_db]
@@ -80,22 +79,6 @@ def start(location: Location, hour: int) -> str:
     return datetime.fromisoformat(f"{DAY}T{hour:02}:00").replace(tzinfo=location.zone).isoformat()
 
 
-def harmless_answers(service: Service, **overrides: str) -> dict[str, str]:
-    """'No' to every yes/no question, the first of each list, 0 for numbers, dates empty."""
-    questionnaire = current_questionnaire()
-    assert questionnaire is not None
-    answers = {}
-    for question in questions_for(questionnaire=questionnaire, service=service):
-        if question.answer_type == AnswerType.YES_NO:
-            answers[question.key] = "no"
-        elif question.answer_type == AnswerType.CHOICE:
-            answers[question.key] = question.choice_pairs[0][0]
-        elif question.answer_type == AnswerType.NUMBER:
-            answers[question.key] = "0"
-    answers.update(overrides)
-    return answers
-
-
 def public_pages(pages: Pages) -> None:
     for page in Page.objects.filter(published=True):
         pages.get(f"page {page.slug}", page.get_absolute_url())
@@ -114,10 +97,9 @@ def booking_steps(pages: Pages, location: Location) -> None:
     pages.get("details", "/book/details/")
     pages.post("details with mistakes", "/book/details/", {"phone": "12"}, status=400)
     pages.redirect("/book/details/", DETAILS, "/book/screening/")
-    service = Service.objects.get(slug="micro-needling")
     pages.get("health questions", "/book/screening/")
     pages.post("health questions unanswered", "/book/screening/", {}, status=400)
-    pages.redirect("/book/screening/", harmless_answers(service), "/book/consent/")
+    pages.redirect("/book/screening/", answers_for("micro-needling"), "/book/consent/")
     pages.get("consent", "/book/consent/")
     pages.post("consent not signed", "/book/consent/", {"typed_name": ""}, status=400)
     pages.redirect("/book/consent/", SIGNATURE, "/book/confirm/")
@@ -149,8 +131,7 @@ def screening_outcome(pages: Pages, location: Location) -> None:
     client = Pages(Client())
     client.redirect("/book/micro-needling/hold/", {"start": start(location, 16)}, "/book/details/")
     client.redirect("/book/details/", {**DETAILS, "email": "grace@example.com"}, "/book/screening/")
-    service = Service.objects.get(slug="micro-needling")
-    answers = harmless_answers(service, pregnant="yes")
+    answers = answers_for("micro-needling", pregnant="yes")
     client.post("consultation first", "/book/screening/", answers)
     pages.html.update(client.html)
 

@@ -9,7 +9,7 @@ PY := $(BIN)/python
 PG_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/dermadesk
 PYTEST := PYTHONDEVMODE=1 $(BIN)/pytest
 
-.PHONY: help run test lint types unit-sqlite unit-postgres browser lighthouse deploy-check \
+.PHONY: help run test lint types unit-sqlite unit-postgres browser html lighthouse deploy-check \
 	bench lock system postgres clean
 
 help:
@@ -28,10 +28,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Debian packages the browser tests need (the image may not have them).
+# Debian packages the browser tests and the HTML check need (the image may not have them).
+# Java runs the Nu HTML Checker; with it present, vnu-jar's install downloads no runtime.
 system:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq chromium >/dev/null; }
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq default-jre-headless >/dev/null; }
 
 postgres:
 	@scripts/ensure-postgres
@@ -39,8 +42,8 @@ postgres:
 run: $(VENV)/.installed
 	@DEBUG=1 scripts/run
 
-test: $(VENV)/.installed node_modules/.installed system postgres
-	$(MAKE) lint types deploy-check unit-sqlite unit-postgres browser lighthouse
+test: $(VENV)/.installed system node_modules/.installed postgres
+	$(MAKE) lint types deploy-check unit-sqlite unit-postgres browser html lighthouse
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -55,13 +58,17 @@ deploy-check: $(VENV)/.installed
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 unit-sqlite: $(VENV)/.installed
-	$(PYTEST) -m "not browser" -q
+	$(PYTEST) -m "not browser and not html" -q
 
 unit-postgres: $(VENV)/.installed postgres
-	DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m "not browser" -q
+	DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m "not browser and not html" -q
 
 browser: $(VENV)/.installed node_modules/.installed system
 	$(PYTEST) -m browser tests/browser -q
+
+# The Nu HTML Checker over every public page and booking step (once, on SQLite).
+html: $(VENV)/.installed node_modules/.installed system
+	$(PYTEST) -m html tests/html -q
 
 lighthouse: $(VENV)/.installed node_modules/.installed system
 	$(PY) scripts/lighthouse.py

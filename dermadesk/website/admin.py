@@ -11,7 +11,7 @@ class PageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ("title", "body")
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = (
-        (None, {"fields": ("title", "slug", "kind", "body")}),
+        (None, {"fields": ("title", "slug", "kind", "body", "book_service")}),
         ("Menu", {"fields": ("nav_title", "display_order", "in_menu", "published")}),
         ("Search engines and sharing", {"fields": ("seo_title", "seo_description")}),
     )

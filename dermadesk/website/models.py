@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from dermadesk.scheduling.models import Service
 from dermadesk.website.markup import render_markdown
 
 
@@ -34,6 +35,17 @@ class Page(models.Model):
         help_text="Markdown. Start headings at ## (the page title is the main heading). "
         "Raw HTML is removed."
     )
+    book_service = models.ForeignKey(
+        Service,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"active": True, "bookable_online": True},
+        verbose_name="booking link",
+        help_text="What this page invites the visitor to book: a treatment page its treatment, "
+        "the contact page a consultation. Empty: the list of all treatments.",
+    )
     display_order = models.PositiveSmallIntegerField(default=100)
     in_menu = models.BooleanField(default=True)
     published = models.BooleanField(default=True)
@@ -49,6 +61,14 @@ class Page(models.Model):
         if self.slug == "home":
             return reverse("website:home")
         return reverse("website:page", kwargs={"slug": self.slug})
+
+    @property
+    def service_to_book(self) -> Service | None:
+        """The service this page's booking link goes straight to, while it can be booked online."""
+        service = self.book_service
+        if service is None or not (service.active and service.bookable_online):
+            return None
+        return service
 
     @property
     def body_html(self) -> SafeString:

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -76,16 +77,21 @@ def _build_page(request: HttpRequest, page: Page) -> tuple[HttpResponse, int]:
     return render(request, f"website/page_{page.kind}.html", context), seconds
 
 
+def _published_pages() -> QuerySet[Page]:
+    # The booking link's service comes in the same query, so a cached page still costs one.
+    return Page.objects.filter(published=True).select_related("book_service")
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return _render_page(request, get_object_or_404(Page, slug="home", published=True))
+    return _render_page(request, get_object_or_404(_published_pages(), slug="home"))
 
 
 @require_GET
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     if slug == "home":
         return redirect("website:home", permanent=True)
-    return _render_page(request, get_object_or_404(Page, slug=slug, published=True))
+    return _render_page(request, get_object_or_404(_published_pages(), slug=slug))
 
 
 @csrf_exempt  # A forged post could only change someone's display options; see decisions.md.
@@ -101,7 +107,8 @@ def accessibility_update(request: HttpRequest) -> HttpResponse:
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = reverse("website:home")
-    response = HttpResponseRedirect(f"{back}#accessibility-toolbar", status=303)
+    # The form's own id: browsers open the folded toolbar to show it.
+    response = HttpResponseRedirect(f"{back}#display-options", status=303)
     if prefs.is_default:
         response.delete_cookie(accessibility.COOKIE_NAME, samesite="Lax")
         return response

@@ -42,12 +42,12 @@ def test_the_contact_page_shows_the_form_with_required_fields_marked(
     assert 'name="csrfmiddlewaretoken"' in html
 
 
-def test_medical_questions_are_pointed_to_a_consultation_by_phone(
+def test_medical_questions_are_pointed_to_a_consultation_online_and_by_phone(
     client: Client, demo_clinic: Location
 ) -> None:
     html = client.get("/contact/").text
-    assert "please book a consultation" in html
-    assert 'Call us on <a href="tel:(217)555-0142">(217) 555-0142</a> to book one.' in html
+    assert 'please <a href="/book/consultation/">book a consultation online</a>' in html
+    assert 'call us on <a href="tel:(217)555-0142">(217) 555-0142</a> to book one.' in html
 
 
 def test_a_message_is_stored_then_acknowledged_and_forwarded(

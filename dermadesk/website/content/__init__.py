@@ -8,7 +8,11 @@ PAGES_FILE = Path(__file__).with_name("pages.toml")
 
 
 def load_pages() -> list[dict[str, Any]]:
-    """Page fields as the ``Page`` model names them, in menu order."""
+    """Page fields as the ``Page`` model names them, in menu order.
+
+    ``book`` is the slug of the service the page's booking link goes to ("" for none); the
+    demo command turns it into the ``book_service`` row.
+    """
     with PAGES_FILE.open("rb") as handle:
         pages = tomllib.load(handle)["page"]
     return [
@@ -21,6 +25,7 @@ def load_pages() -> list[dict[str, Any]]:
             "seo_title": page["seo_title"],
             "seo_description": page["seo_description"],
             "body": page["body"].strip(),
+            "book": page.get("book", ""),
         }
         for page in pages
     ]

@@ -2,7 +2,10 @@ import json
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+
+from dermadesk.scheduling.models import Service
 
 register = template.Library()
 
@@ -17,3 +20,11 @@ def json_ld(data: dict[str, Any] | None) -> SafeString:
         return mark_safe("")
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308
+
+
+@register.simple_tag
+def booking_url(service: Service | None) -> str:
+    """Where a booking link goes: straight to the service's days, else to the treatments."""
+    if service is None:
+        return reverse("booking:start")
+    return reverse("booking:day", args=[service.slug])

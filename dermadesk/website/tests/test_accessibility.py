@@ -141,14 +141,14 @@ def test_choice_returns_to_the_toolbar_on_the_same_page(client: Client) -> None:
     response = client.post(URL, {"action": "readable", "next": "/contact/?topic=hours"})
 
     assert response.status_code == 303
-    assert response["Location"] == "/contact/?topic=hours#accessibility-toolbar"
+    assert response["Location"] == "/contact/?topic=hours#display-options"
 
 
 @pytest.mark.django_db
 def test_fragment_of_the_page_is_replaced_by_the_toolbar(client: Client) -> None:
     response = client.post(URL, {"action": "readable", "next": "/contact/#form"})
 
-    assert response["Location"] == "/contact/#accessibility-toolbar"
+    assert response["Location"] == "/contact/#display-options"
 
 
 @pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_foreign_next_is_refused_and_home_is_used(client: Client, foreign: str) 
     response = client.post(URL, {"action": "contrast", "next": foreign})
 
     assert response.status_code == 303
-    assert response["Location"] == "/#accessibility-toolbar"
+    assert response["Location"] == "/#display-options"
 
 
 @pytest.mark.django_db

@@ -15,15 +15,19 @@ from dermadesk.clinic.models import Location
 from dermadesk.notifications.demo import create_default_templates
 from dermadesk.patients.demo import create_demo_consents
 from dermadesk.scheduling.demo import create_demo_scheduling
+from dermadesk.scheduling.models import Service
 from dermadesk.screening.demo import create_demo_questionnaire
 from dermadesk.website.content import load_pages
 from dermadesk.website.models import Page
 
 
 def create_demo_pages() -> int:
+    """The public pages; run after the services, which their booking links name."""
     created = 0
     for fields in load_pages():
         slug = fields.pop("slug")
+        book = fields.pop("book")
+        fields["book_service"] = Service.objects.get(slug=book) if book else None
         _, was_created = Page.objects.get_or_create(slug=slug, defaults=fields)
         created += was_created
     return created
@@ -34,8 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            created = create_demo_location() + create_demo_pages()
+            created = create_demo_location()
             created += create_demo_scheduling(Location.objects.get(slug="springfield"))
+            created += create_demo_pages()
             created += create_default_templates()
             created += create_demo_questionnaire() + create_demo_consents(now=timezone.now())
         if options["verbosity"] > 0:

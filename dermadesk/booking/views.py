@@ -44,6 +44,7 @@ from dermadesk.patients.services import (
     patient_find_or_create,
     visit_consents_sign,
 )
+from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import (
     Booking,
     BookingChannel,
@@ -113,10 +114,9 @@ def _zone_context(location: Location, now: datetime) -> dict[str, Any]:
 
 def _parse_start(value: str) -> datetime | None:
     try:
-        start = datetime.fromisoformat(value)
+        return reach.parse_instant(value, timezone.now())
     except ValueError:
         return None
-    return start if start.tzinfo is not None else None
 
 
 def _day_page(
@@ -245,7 +245,7 @@ def choose_time(request: HttpRequest, service: str, day: str) -> HttpResponse:
     chosen = _service(service)
     location = _location(request)
     try:
-        parsed = date.fromisoformat(day)
+        parsed = reach.parse_day(day, timezone.now().date())
     except ValueError:
         return problem(request, "Please choose a date from the calendar.")
     return _times_page(
@@ -942,7 +942,7 @@ def manage_move_time(request: HttpRequest, token: str, day: str) -> HttpResponse
     if isinstance(booking, HttpResponse):
         return booking
     try:
-        parsed = date.fromisoformat(day)
+        parsed = reach.parse_day(day, timezone.now().date())
     except ValueError:
         return problem(request, "Please choose a date from the calendar.")
     return _move_times(request, booking, token, parsed)

@@ -102,3 +102,20 @@ def test_manage_token_round_trips_and_rejects_tampering() -> None:
     assert booking_id_from_token(token) == "4f1c0000-0000-0000-0000-000000000000"
     assert booking_id_from_token(token[:-1] + ("A" if token[-1] != "A" else "B")) is None
     assert booking_id_from_token("4f1c0000-0000-0000-0000-000000000000") is None
+
+
+@pytest.mark.parametrize(
+    "value", ["99999999999-1", "0000-01", "2026-1-1", "2026", "٢٠٢٦-١١", "+2026-11"]
+)
+def test_a_month_that_is_no_month_is_refused_rather_than_overflowing(value: str) -> None:
+    with pytest.raises(ValueError):
+        month_start(value, date(2026, 11, 25))
+
+
+@given(text=st.text(max_size=20))
+def test_any_month_text_is_read_or_refused_with_a_value_error(text: str) -> None:
+    try:
+        first = month_start(text, date(2026, 11, 25))
+    except ValueError:
+        return
+    assert first.day == 1

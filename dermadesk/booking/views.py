@@ -531,7 +531,9 @@ def extend_hold(request: HttpRequest) -> HttpResponse:
     except SchedulingError as error:
         messages.warning(request, str(error))
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):  # a path of this site only: anything else would be taken for a view's name
         back = reverse("booking:details")
     return redirect(back)
 
@@ -543,12 +545,16 @@ def _patient(draft: Draft, held: Booking) -> Patient | None:
     """The patient the typed details name: found again by email and date of birth, or new."""
     if not draft.details or not all(draft.details.get(key) for key in DetailsForm.base_fields):
         return None  # not given yet, or only prefilled (from a waitlist offer)
+    try:
+        born = date.fromisoformat(draft.details["date_of_birth"])
+    except ValueError:
+        return None  # kept as typed when the details step refused it: that step asks again
     patient, _ = patient_find_or_create(
         given_name=draft.details["given_name"],
         family_name=draft.details["family_name"],
         email=draft.details["email"],
         phone=draft.details["phone"],
-        date_of_birth=date.fromisoformat(draft.details["date_of_birth"]),
+        date_of_birth=born,
         today=timezone.now().astimezone(held.location.zone).date(),
     )
     return patient

@@ -12,7 +12,9 @@ refused the same way. Django's form fields refuse NUL too, but only in forms.
 A body larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django's 2.5 MB), or with more fields
 than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``, is refused as Django would, but in the API's own
 format: pages get a plain page, ``/api/`` an RFC 9457 problem (``application/problem+json``).
-Nothing of what was sent is logged.
+Nothing of what was sent is logged. Errors of ``/api/`` that no operation answered (an
+unknown address, a method not taken) become problem documents too, so a client of the API
+reads every error the same way.
 """
 
 import json
@@ -28,6 +30,12 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+PROBLEM_TYPE = "application/problem+json"
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+PLAIN_ERRORS = {
+    404: "Nothing is found at this address. The API's operations are listed at /api/docs.",
+    405: "This address does not take this method; the Allow header says which it takes.",
+}
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 METHODS_WITHOUT_BODY = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -98,8 +106,8 @@ def _body_unstorable(body: bytes) -> bool:
         return False  # Without escapes, decoded text holds only what the bytes hold.
     try:
         document = json.loads(body)
-    except ValueError:
-        return False  # Not JSON: the view says what is wrong with it.
+    except (ValueError, RecursionError):
+        return False  # Not JSON, or nested too deep to read: the view says so.
     return any(unstorable(text) for text in _json_strings(document))
 
 
@@ -113,7 +121,9 @@ def refusal_of(request: HttpRequest) -> Refusal | None:
             return UNSTORABLE
         if request.method in METHODS_WITHOUT_BODY:
             return None
-        if request.content_type in FORM_TYPES:
+        # The pages read forms (the CSRF check reads them anyway); the API reads the raw
+        # body, which can no longer be read once a multipart form was parsed from it.
+        if request.content_type in FORM_TYPES and not _is_api(request):
             names = [
                 upload.name or "" for _, uploads in request.FILES.lists() for upload in uploads
             ]
@@ -129,18 +139,36 @@ def refusal_of(request: HttpRequest) -> Refusal | None:
         return UNREADABLE_FORM
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def problem_response(status: int, title: str, detail: str) -> HttpResponse:
+    """An RFC 9457 problem document, as the API's own errors are."""
+    problem = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return JsonResponse(problem, status=status, content_type=PROBLEM_TYPE)
+
+
 def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
     """The refusal as a problem document for the API, as a plain page elsewhere."""
-    if request.path_info.startswith(API_PREFIX):
-        problem = {
-            "type": "about:blank",
-            "title": refusal.title,
-            "status": refusal.status,
-            "detail": refusal.detail,
-        }
-        return JsonResponse(problem, status=refusal.status, content_type="application/problem+json")
+    if _is_api(request):
+        return problem_response(refusal.status, refusal.title, refusal.detail)
     page = render_to_string("400.html", {"title": refusal.title, "message": refusal.detail})
     return HttpResponse(page, status=refusal.status)
+
+
+def as_problem(response: HttpResponse) -> HttpResponse:
+    """An error of ``/api/`` answered outside the API's operations (an address it does not
+    have, a method an operation does not take, a server error) as a problem document; the
+    headers that say what to do next (``Allow``, ``Retry-After``) are kept."""
+    detail = PLAIN_ERRORS.get(
+        response.status_code, "The request could not be carried out. Please try again later."
+    )
+    problem = problem_response(response.status_code, response.reason_phrase, detail)
+    for header in KEPT_HEADERS:
+        if header in response:
+            problem[header] = response[header]
+    return problem
 
 
 class InputGuardMiddleware:
@@ -151,8 +179,15 @@ class InputGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         refusal = refusal_of(request)
-        if refusal is None:
-            return self.get_response(request)
-        # What was refused, never what was sent: it may be a patient's details.
-        logger.warning("Request refused: %s (%s)", refusal.title, refusal.status)
-        return refusal_response(request, refusal)
+        if refusal is not None:
+            # What was refused, never what was sent: it may be a patient's details.
+            logger.warning("Request refused: %s (%s)", refusal.title, refusal.status)
+            return refusal_response(request, refusal)
+        response = self.get_response(request)
+        if (
+            _is_api(request)
+            and response.status_code >= 400
+            and "json" not in response.get("Content-Type", "")
+        ):
+            return as_problem(response)
+        return response

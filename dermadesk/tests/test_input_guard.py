@@ -135,3 +135,31 @@ def test_text_is_unstorable_exactly_when_it_has_a_nul(text: str) -> None:
 @given(text=st.text(alphabet=st.characters(categories=["Cs"]), min_size=1))
 def test_text_with_a_lone_surrogate_is_unstorable(text: str) -> None:
     assert unstorable(text)
+
+
+def test_an_api_address_that_does_not_exist_is_a_404_problem(client: Client) -> None:
+    response = client.get("/api/no-such-thing")
+    assert response.status_code == 404
+    assert "/api/docs" in str(problem(response)["detail"])
+
+
+def test_a_method_an_operation_does_not_take_is_a_405_problem_saying_which_it_takes(
+    client: Client,
+) -> None:
+    response = client.put("/api/holds", {}, content_type="application/json")
+    assert response.status_code == 405
+    assert problem(response)["title"] == "Method Not Allowed"
+    assert response["Allow"] == "POST"
+
+
+def test_a_multipart_form_sent_to_the_api_is_refused_as_a_problem(client: Client) -> None:
+    response = client.post("/api/holds", HOLD)  # the test client sends multipart by default
+    assert 400 <= response.status_code < 500
+    problem(response)
+
+
+def test_json_nested_too_deep_to_read_is_a_problem_not_a_failure(client: Client) -> None:
+    body = b"[" * 100_000 + b'"\\u0000"' + b"]" * 100_000
+    response = client.post("/api/holds", body, content_type="application/json")
+    assert 400 <= response.status_code < 500
+    problem(response)

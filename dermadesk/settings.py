@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "dermadesk.input_guard.InputGuardMiddleware",
     "dermadesk.middleware.DatabaseUnavailableMiddleware",
 ]
 

@@ -1,18 +1,17 @@
 """What a client names and sends, found or refused: locations, services, times and days.
 
-Times far from today are refused here, before any arithmetic on them could overflow.
+Times far from today are refused here (``scheduling.reach``, as on the booking pages),
+before any arithmetic on them could overflow.
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.http import Http404
 
 from dermadesk.api.problems import ApiProblem
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import Service
-
-# Far beyond any booking horizon or course, and far inside what datetime can hold.
-FARTHEST = timedelta(days=3653)
+from dermadesk.scheduling.reach import NoOffset, OutOfReach, day_within_reach, instant_within_reach
 
 
 def location_named(slug: str | None) -> Location:
@@ -37,15 +36,20 @@ def online_service(slug: str) -> Service:
 
 def instant(moment: datetime, now: datetime) -> datetime:
     """A time with its offset, within ten years of ``now``."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ApiProblem(400, "Time without a zone", "Give times with their offset, e.g. +00:00.")
-    if not now - FARTHEST <= moment <= now + FARTHEST:
-        raise ApiProblem(400, "Time out of range", "Choose a time within ten years of today.")
-    return moment
+    try:
+        return instant_within_reach(moment, now)
+    except NoOffset:
+        raise ApiProblem(
+            400, "Time without a zone", "Give times with their offset, e.g. +00:00."
+        ) from None
+    except OutOfReach as far:
+        raise ApiProblem(400, "Time out of range", str(far)) from None
 
 
 def day_start(day: date, location: Location, today: date) -> datetime:
     """Local midnight starting ``day`` at the location, for a day within ten years of today."""
-    if abs(day - today) > FARTHEST:
-        raise ApiProblem(400, "Date out of range", "Choose dates within ten years of today.")
+    try:
+        day_within_reach(day, today)
+    except OutOfReach as far:
+        raise ApiProblem(400, "Date out of range", str(far)) from None
     return datetime.combine(day, time(0), tzinfo=location.zone)

@@ -3,6 +3,7 @@
 Pure: no Django. Times come in as aware datetimes and are grouped in the clinic's zone.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -59,12 +60,21 @@ def parts_of_day(starts: Iterable[datetime], zone: ZoneInfo) -> list[PartOfDay]:
     return [PartOfDay(name, tuple(group)) for name, group in groups.items() if group]
 
 
+MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+
+
 def month_start(value: str | None, today: date) -> date:
-    """The first day of the month named ``YYYY-MM``, or of this month; ValueError if malformed."""
+    """The first day of the month named ``YYYY-MM``, or of this month; ValueError if malformed.
+
+    Only four-digit years are read; the caller keeps the month within the booking horizon
+    before stepping from it.
+    """
     if not value:
         return today.replace(day=1)
-    year, month = value.split("-")
-    return date(int(year), int(month), 1)
+    named = MONTH.fullmatch(value)
+    if named is None:
+        raise ValueError("A month is written YYYY-MM.")
+    return date(int(named[1]), int(named[2]), 1)  # year 0000 or month 13: ValueError
 
 
 def next_month(first: date) -> date:

@@ -40,6 +40,7 @@ from dermadesk.checkout.manage import (
 from dermadesk.checkout.policy import notice_in_words
 from dermadesk.patients.queries import consent_status
 from dermadesk.patients.services import visit_consents_sign
+from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import (
     Booking,
     BookingChannel,
@@ -163,7 +164,7 @@ def manage_move_time(request: HttpRequest, token: str, day: str) -> HttpResponse
     if isinstance(booking, HttpResponse):
         return booking
     try:
-        parsed = date.fromisoformat(day)
+        parsed = reach.parse_day(day, timezone.now().date())
     except ValueError:
         return problem(request, "Please choose a date from the calendar.")
     return _move_times(request, booking, token, parsed)

@@ -30,6 +30,7 @@ from dermadesk.patients.services import (
     NameMismatch,
     PatientError,
 )
+from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import (
     Booking,
     BookingStatus,
@@ -70,10 +71,9 @@ def zone_context(location: Location, now: datetime) -> dict[str, Any]:
 
 def parse_start(value: str) -> datetime | None:
     try:
-        start = datetime.fromisoformat(value)
+        return reach.parse_instant(value, timezone.now())
     except ValueError:
         return None
-    return start if start.tzinfo is not None else None
 
 
 def day_page(

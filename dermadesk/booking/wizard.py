@@ -2,7 +2,7 @@
 
 These views parse the request, call the checkout, render; every rule lives below them."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
@@ -65,6 +65,7 @@ from dermadesk.patients.login import CodeRefused
 from dermadesk.patients.services import (
     PatientError,
 )
+from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import (
     Booking,
     BookingChannel,
@@ -121,7 +122,7 @@ def choose_time(request: HttpRequest, service: str, day: str) -> HttpResponse:
     chosen = online_service(service)
     location = location_from(request)
     try:
-        parsed = date.fromisoformat(day)
+        parsed = reach.parse_day(day, timezone.now().date())
     except ValueError:
         return problem(request, "Please choose a date from the calendar.")
     return times_page(
@@ -332,7 +333,9 @@ def extend_hold(request: HttpRequest) -> HttpResponse:
     except SchedulingError as error:
         messages.warning(request, str(error))
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):  # a path of this site only: anything else would be taken for a view's name
         back = reverse("booking:details")
     return redirect(back)
 

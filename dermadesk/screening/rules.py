@@ -116,9 +116,17 @@ def format_date(day: date) -> str:
 
 
 def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later; the month's last day when it is shorter (31 Jan → 28 Feb)."""
+    """The same day ``months`` later; the month's last day when it is shorter (31 Jan → 28 Feb).
+
+    Past either end of the calendar it stops there (``date.min``, ``date.max``): a window
+    counted from a date typed as 9999-12-31 never ends, rather than failing.
+    """
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
 
@@ -322,10 +330,13 @@ class Window:
             raise RuleError("A time window needs a length of at least 1.")
 
     def ends(self, answered: date) -> date:
-        """The first treatment date the window no longer covers."""
+        """The first treatment date the window no longer covers (``date.max`` when that
+        would be past the calendar's last day: the window does not end)."""
         if self.unit is WindowUnit.MONTHS:
             return add_months(answered, self.length)
         days = self.length * (7 if self.unit is WindowUnit.WEEKS else 1)
+        if days > (date.max - answered).days:
+            return date.max
         return answered + timedelta(days=days)
 
     def ok_from(self, answers: Answers, treatment_date: date) -> date | None:

@@ -79,7 +79,7 @@ def waitlist_join(
         raise WaitlistError("The last day must be on or after the first day.")
     if last_day < today:
         raise WaitlistError("Please choose days from today on.")
-    if (last_day - max(first_day, today)).days > service.horizon_days:
+    if (last_day - today).days > service.horizon_days:  # so first_day is within it too
         raise WaitlistError(f"Please choose days within the next {service.horizon_days} days.")
     with transaction.atomic(durable=True):
         entry = WaitlistEntry.objects.create(

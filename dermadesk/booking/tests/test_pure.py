@@ -94,3 +94,20 @@ def test_a_cancelled_visit_is_sent_as_a_cancellation() -> None:
     parsed = icalendar.Calendar.from_ical(visit_ics(visit(cancelled=True), stamp=stamp))
     assert str(parsed.get("method")) == "CANCEL"
     assert str(parsed.walk("VEVENT")[0].get("status")) == "CANCELLED"
+
+
+@pytest.mark.parametrize(
+    "value", ["99999999999-1", "0000-01", "2026-1-1", "2026", "٢٠٢٦-١١", "+2026-11"]
+)
+def test_a_month_that_is_no_month_is_refused_rather_than_overflowing(value: str) -> None:
+    with pytest.raises(ValueError):
+        month_start(value, date(2026, 11, 25))
+
+
+@given(text=st.text(max_size=20))
+def test_any_month_text_is_read_or_refused_with_a_value_error(text: str) -> None:
+    try:
+        first = month_start(text, date(2026, 11, 25))
+    except ValueError:
+        return
+    assert first.day == 1

@@ -442,3 +442,48 @@ def test_a_window_rule_flips_exactly_at_its_earliest_ok_date(
     assert ok is not None and ok > treatment
     assert judged(ok - timedelta(days=1)).outcome is Outcome.NOT_SUITABLE
     assert judged(ok).outcome is Outcome.SUITABLE
+
+
+def test_a_window_counted_from_the_calendars_last_day_never_ends_rather_than_failing() -> None:
+    result = evaluate(
+        [window_rule(6, WindowUnit.MONTHS)],
+        {"last_dose": date(9999, 12, 31)},
+        treatment_date=TREATMENT,
+        service="micro-needling",
+    )
+    assert result.outcome is Outcome.NOT_SUITABLE
+    assert result.earliest_ok_date == date.max
+    assert result.reasons[0].endswith(
+        "From 31 December 9999 this would no longer be a reason to wait."
+    )
+
+
+def test_months_added_past_the_calendars_ends_stop_there() -> None:
+    assert rules.add_months(date(9999, 12, 31), 1) == date.max
+    assert rules.add_months(date(1, 1, 1), -1) == date.min
+
+
+@given(
+    answered=st.dates(),
+    treatment=st.dates(),
+    length=st.integers(min_value=1, max_value=10**9),
+    unit=st.sampled_from(WindowUnit),
+)
+def test_any_date_answered_is_judged_without_failing_and_names_a_later_good_date(
+    answered: date, treatment: date, length: int, unit: WindowUnit
+) -> None:
+    result = evaluate(
+        [window_rule(length, unit)], {"last_dose": answered}, treatment_date=treatment, service="s"
+    )
+    ends = Window("last_dose", length, unit).ends(answered)
+    assert ends >= answered
+    if result.outcome is Outcome.SUITABLE:
+        assert treatment >= ends
+    else:
+        assert result.earliest_ok_date == ends > treatment
+
+
+@given(day=st.dates(), months=st.integers(min_value=-(10**6), max_value=10**6))
+def test_adding_months_stays_on_the_calendar_and_keeps_the_order(day: date, months: int) -> None:
+    later = rules.add_months(day, months)
+    assert (later >= day) if months >= 0 else (later <= day)

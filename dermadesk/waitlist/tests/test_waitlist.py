@@ -203,3 +203,18 @@ def test_an_ended_offer_says_so(client: Client, frozen_clinic: Location) -> None
     assert response.status_code == 410
     assert "This offer has ended" in response.text
     assert client.get("/book/offer/forged-token/").status_code == 410
+
+
+def test_days_beyond_the_booking_horizon_are_refused_and_the_sweep_keeps_working(
+    client: Client, frozen_clinic: Location
+) -> None:
+    response = client.post(
+        "/book/micro-needling-prp/waitlist/",
+        {"first_day": "9999-12-30", "last_day": "9999-12-31", "given_name": "Ada",
+         "family_name": "Lovelace", "email": "ada@example.com", "phone": "(217) 555-0199"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert f"Please choose days within the next {prp().horizon_days} days." in response.text
+    assert not WaitlistEntry.objects.exists()
+    join(frozen_clinic)
+    assert waitlist_sweep(now=NOW)["offered"] == 1

@@ -21,7 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from dermadesk.api.courses import booked_course_out, proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named, online_service
-from dermadesk.api.problems import PROBLEMS, ApiProblem, moved_or_problem, time_taken
+from dermadesk.api.problems import PROBLEMS, ApiProblem, scheduling_problem, time_taken
 from dermadesk.api.schemas import (
     AvailabilityOut,
     BookingIn,
@@ -38,7 +38,8 @@ from dermadesk.api.schemas import (
 )
 from dermadesk.api.staff import router as staff_router
 from dermadesk.api.throttle import ClientThrottle
-from dermadesk.checkout.course_plan import course_plan_from, planned_starts, sessions_allowed
+from dermadesk.checkout.course_plan import course_plan_from, planned_starts
+from dermadesk.checkout.courses import course_length_check
 from dermadesk.checkout.manage import changeable_online, managed_booking
 from dermadesk.checkout.tokens import manage_token
 from dermadesk.clinic.models import Location
@@ -56,6 +57,7 @@ from dermadesk.scheduling.services import (
     booking_cancel,
     booking_confirm,
     booking_hold,
+    booking_reschedule,
     series_book,
 )
 from dermadesk.screening.models import ScreeningOutcome
@@ -106,6 +108,12 @@ def _problem(request: HttpRequest, status: int, title: str, detail: str, **extra
 @api.exception_handler(ApiProblem)
 def _api_problem(request: HttpRequest, error: ApiProblem) -> HttpResponse:
     return _problem(request, error.status, error.title, error.detail, **error.extra)  # type: ignore[no-any-return]
+
+
+@api.exception_handler(SchedulingError)
+def _scheduling_refused(request: HttpRequest, error: SchedulingError) -> HttpResponse:
+    """Every refused booking, course or change, answered the same way wherever it came from."""
+    return _api_problem(request, scheduling_problem(error))
 
 
 @api.exception_handler(ValidationError)
@@ -320,17 +328,7 @@ def _hold(hold_id: str) -> Booking:
 
 def _check_sessions(service: Service, count: int) -> None:
     """400 unless ``service`` is a course that may have ``count`` sessions."""
-    if not service.offers_series:
-        raise ApiProblem(
-            400, "Not a course", f"{service.name} is booked one visit at a time, not as a course."
-        )
-    if not sessions_allowed(service, count):
-        raise ApiProblem(
-            400, "Sessions out of range",
-            f"{service.name} is booked as a course of {service.series_min_sessions} to "
-            f"{service.series_max_sessions} sessions. Please choose a number in that range, or "
-            "book only this first visit.",
-        )  # fmt: skip
+    course_length_check(service=service, count=count)
 
 
 @api.get("/holds/{hold_id}/course", response={200: CourseProposalOut, **PROBLEMS}, tags=["booking"])
@@ -477,7 +475,7 @@ def reschedule_booking(request: HttpRequest, token: str, data: RescheduleIn) -> 
     booking, now = _managed(token), timezone.now()
     _changeable(booking, now)
     start = instant(data.start, now)
-    return _booking_out(moved_or_problem(booking, start, now), now)
+    return _booking_out(booking_reschedule(booking=booking, start=start, now=now), now)
 
 
 @api.post("/bookings/{token}/cancel", response={200: BookingOut, **PROBLEMS}, tags=["manage"])

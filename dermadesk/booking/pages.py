@@ -16,8 +16,8 @@ from dermadesk.checkout.course import SessionView
 from dermadesk.checkout.course_plan import (
     planned_starts,
     session_views,
-    sessions_allowed,
 )
+from dermadesk.checkout.courses import sessions_allowed
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient
 from dermadesk.patients.queries import ConsentStatus

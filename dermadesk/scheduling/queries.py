@@ -402,6 +402,15 @@ class CourseShift:
         ]
 
     @property
+    def complete(self) -> bool:
+        """Every later session has a time near its date."""
+        return all(planned.slot is not None for _, planned in self.proposed())
+
+    def starts(self) -> list[datetime | None]:
+        """Where the plan puts each later session, in order (None: nothing free near it)."""
+        return [planned.slot.start if planned.slot else None for _, planned in self.proposed()]
+
+    @property
     def needed(self) -> bool:
         """Some later session is not where the plan would put it."""
         return any(

@@ -164,15 +164,31 @@ def _place(
     )
     _lock_resources(sorted(int(key) for key in inputs.resources))
     # Read again now that the rows are locked: a booking that committed meanwhile is seen.
+    shape, slot = _placement(
+        service=service, location=location, start=start, now=now, preferences=preferences,
+        ignoring_booking=ignoring_booking, beyond_horizon=beyond_horizon, by_staff=by_staff,
+    )  # fmt: skip
+    roles = {resource: role for role, resource in slot.assignment.items()}
+    return engine.allocations(shape, start, slot.assignment), roles
+
+
+def _placement(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    preferences: Sequence[Preference],
+    ignoring_booking: int | None,
+    beyond_horizon: bool,
+    by_staff: bool,
+) -> tuple[engine.ServiceShape, engine.Slot]:
+    """Read and check: the resources a visit at ``start`` would get now, or why it cannot."""
+    window = (start, start + timedelta(microseconds=1))
     inputs = availability_inputs(
-        service=service,
-        location=location,
-        start=window[0],
-        end=window[1],
-        now=now,
-        ignoring_booking=ignoring_booking,
-        by_staff=by_staff,
-    )
+        service=service, location=location, start=window[0], end=window[1], now=now,
+        ignoring_booking=ignoring_booking, by_staff=by_staff,
+    )  # fmt: skip
     rules = replace(inputs.rules, horizon=None) if beyond_horizon else inputs.rules
     refusal = engine.time_refusal(start, now=now, zone=location.zone, rules=rules)
     if refusal is not None:
@@ -192,9 +208,32 @@ def _place(
             raise NotBookable("This time is outside the clinic's hours.")
         attempt = Attempt(service, location, start, ignoring_booking, by_staff)
         raise SlotTaken(STAFF_TAKEN if by_staff else PATIENT_TAKEN, attempt=attempt)
-    assignment = slots[0].assignment
-    roles = {resource: role for role, resource in assignment.items()}
-    return engine.allocations(inputs.shape, start, assignment), roles
+    return inputs.shape, slots[0]
+
+
+def slot_at(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    preferences: Sequence[Preference] = (),
+    by_staff: bool = False,
+) -> engine.Slot:
+    """The resources a visit at ``start`` would get if booked now (a read: nothing is held).
+
+    Raises what booking it would: ``NotBookable`` or ``SlotTaken``, in the words of who asks.
+    """
+    return _placement(
+        service=service,
+        location=location,
+        start=start,
+        now=now,
+        preferences=preferences,
+        ignoring_booking=None,
+        beyond_horizon=False,
+        by_staff=by_staff,
+    )[1]
 
 
 def _write_allocations(
@@ -433,11 +472,9 @@ def series_book(
     """
     if not sessions:
         raise ValueError("A course has at least one session.")
-    if not service.series_min_sessions <= len(sessions) <= service.series_max_sessions:
-        raise NotBookable(
-            f"{service.name} is booked as a course of {service.series_min_sessions} to "
-            f"{service.series_max_sessions} sessions."
-        )
+    refusal = service.course_length_refusal(len(sessions))
+    if refusal is not None:
+        raise NotBookable(refusal)
     number = 0
     try:
         with transaction.atomic(durable=True):

@@ -295,7 +295,7 @@ def later_sessions_proposal(
 def later_sessions_move(
     *,
     booking: Booking,
-    accepted_starts: Sequence[datetime],
+    accepted_starts: Sequence[datetime | None],
     now: datetime,
     by_staff: bool = False,
 ) -> list[Booking]:

@@ -21,7 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from dermadesk.api.courses import booked_course_out, proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named, online_service
-from dermadesk.api.problems import PROBLEMS, ApiProblem, moved_or_problem, time_taken
+from dermadesk.api.problems import PROBLEMS, ApiProblem, scheduling_problem, time_taken
 from dermadesk.api.schemas import (
     AvailabilityOut,
     BookingIn,
@@ -46,7 +46,6 @@ from dermadesk.checkout.checkout import (
     AcceptedCourse,
     ConsentGiven,
     ConsentNeeded,
-    CourseChanged,
     EmailNotProven,
     Person,
     ScreeningNeeded,
@@ -54,7 +53,8 @@ from dermadesk.checkout.checkout import (
     ScreeningRefused,
     checkout_book,
 )
-from dermadesk.checkout.course_plan import course_plan_from, sessions_allowed
+from dermadesk.checkout.course_plan import course_plan_from
+from dermadesk.checkout.courses import CourseChanged, course_length_check
 from dermadesk.checkout.manage import changeable_online, managed_booking
 from dermadesk.checkout.signin import (
     email_proof_issue,
@@ -76,6 +76,7 @@ from dermadesk.scheduling.services import (
     SlotTaken,
     booking_cancel,
     booking_hold,
+    booking_reschedule,
 )
 from dermadesk.screening.models import ScreeningOutcome
 from dermadesk.screening.queries import current_questionnaire, questions_for
@@ -125,6 +126,12 @@ def _problem(request: HttpRequest, status: int, title: str, detail: str, **extra
 @api.exception_handler(ApiProblem)
 def _api_problem(request: HttpRequest, error: ApiProblem) -> HttpResponse:
     return _problem(request, error.status, error.title, error.detail, **error.extra)  # type: ignore[no-any-return]
+
+
+@api.exception_handler(SchedulingError)
+def _scheduling_refused(request: HttpRequest, error: SchedulingError) -> HttpResponse:
+    """Every refused booking, course or change, answered the same way wherever it came from."""
+    return _api_problem(request, scheduling_problem(error))
 
 
 @api.exception_handler(ValidationError)
@@ -309,17 +316,7 @@ def _hold(hold_id: str) -> Booking:
 
 def _check_sessions(service: Service, count: int) -> None:
     """400 unless ``service`` is a course that may have ``count`` sessions."""
-    if not service.offers_series:
-        raise ApiProblem(
-            400, "Not a course", f"{service.name} is booked one visit at a time, not as a course."
-        )
-    if not sessions_allowed(service, count):
-        raise ApiProblem(
-            400, "Sessions out of range",
-            f"{service.name} is booked as a course of {service.series_min_sessions} to "
-            f"{service.series_max_sessions} sessions. Please choose a number in that range, or "
-            "book only this first visit.",
-        )  # fmt: skip
+    course_length_check(service=service, count=count)
 
 
 @api.get("/holds/{hold_id}/course", response={200: CourseProposalOut, **PROBLEMS}, tags=["booking"])
@@ -451,6 +448,10 @@ def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
     except (ScreeningNeeded, ScreeningPaused, ScreeningError) as refused:
         raise ApiProblem(422, "Screening needed", str(refused)) from refused
     except CourseChanged as changed:
+        if changed.session is not None:  # a later session was taken as it was being booked
+            raise _course_problem(
+                held, changed.plan, "Session taken", str(changed), session=changed.session
+            ) from changed
         raise _course_problem(held, changed.plan, "Course changed", str(changed)) from changed
     except SeriesSessionTaken as taken:
         if taken.number == 1:
@@ -510,7 +511,7 @@ def reschedule_booking(request: HttpRequest, token: str, data: RescheduleIn) -> 
     booking, now = _managed(token), timezone.now()
     _changeable(booking, now)
     start = instant(data.start, now)
-    moved = moved_or_problem(booking, start, now)
+    moved = booking_reschedule(booking=booking, start=start, now=now)
     return _booking_out(moved, now, moved.manage_token or token)
 
 

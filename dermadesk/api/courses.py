@@ -8,12 +8,15 @@ from dermadesk.api.schemas import (
     BookedSessionOut,
     CourseProposalOut,
     CourseSessionOut,
+    LaterSessionOut,
+    LaterSessionsOut,
 )
 from dermadesk.checkout.course import session_label
 from dermadesk.checkout.course_plan import session_views
 from dermadesk.checkout.manage import course_sessions
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import Booking, Service
+from dermadesk.scheduling.queries import CourseShift
 from dermadesk.scheduling.series import SeriesPlan
 
 
@@ -41,6 +44,38 @@ def proposal_out(plan: SeriesPlan, *, service: Service, location: Location) -> C
             )
             for session, view in zip(plan.sessions, views, strict=True)
         ],
+    )
+
+
+def later_sessions_out(shift: CourseShift) -> LaterSessionsOut:
+    """The later sessions of a course and where each would go to follow ``shift.anchor``."""
+    anchor = shift.anchor
+    views = session_views(shift.plan, service=anchor.service, location=anchor.location)
+    first = anchor.series_number or 1
+    sessions = []
+    for booking, planned in shift.proposed():
+        view = views[(booking.series_number or 0) - first]
+        proposed = planned.slot.start if planned.slot else None
+        sessions.append(
+            LaterSessionOut(
+                id=booking.public_id,
+                number=booking.series_number or 0,
+                start=booking.starts_at.astimezone(UTC),
+                local_start=booking.starts_at.astimezone(anchor.location.zone),
+                proposed_start=proposed.astimezone(UTC) if proposed else None,
+                local_proposed_start=view.start,
+                clinician=view.clinician,
+                moves=proposed != booking.starts_at,
+                reason=view.reason,
+                notice=view.notice,
+            )
+        )
+    return LaterSessionsOut(
+        booking=anchor.public_id,
+        time_zone=anchor.location.time_zone,
+        needed=shift.needed,
+        complete=shift.complete,
+        sessions=sessions,
     )
 
 

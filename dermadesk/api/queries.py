@@ -1,5 +1,6 @@
 """Selectors of the staff endpoints: bookings with what the front desk sees of them."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Prefetch, QuerySet
@@ -36,6 +37,11 @@ def booking_detailed(booking: Booking) -> Booking:
     """The booking read again, with the same details as the day's list."""
     [fresh] = _detailed(Booking.objects.filter(pk=booking.pk))
     return fresh
+
+
+def sessions_detailed(bookings: Iterable[Booking]) -> list[Booking]:
+    """These bookings read again with the day's list's details, in order of start."""
+    return _detailed(Booking.objects.filter(pk__in=[booking.pk for booking in bookings]))
 
 
 def course_detailed(series: Series) -> list[Booking]:

@@ -48,6 +48,51 @@ class CourseProposalOut(Schema):
     sessions: list[CourseSessionOut]
 
 
+class LaterSessionOut(Schema):
+    """One later session of a course: where it is, and where it would go to follow again."""
+
+    id: uuid.UUID
+    """The session's booking id (``/api/staff/bookings/{id}/…``)."""
+    number: int
+    start: datetime
+    """Its start now, in UTC."""
+    local_start: datetime
+    proposed_start: datetime | None
+    """Where it would go, in UTC; null when nothing is free near its regular time."""
+    local_proposed_start: datetime | None
+    clinician: str
+    """The clinician at the proposed time."""
+    moves: bool
+    """The proposed start differs from its start now."""
+    reason: Reason | None
+    """Why the proposed time is not the regular one: ``closed``, ``outside_hours``,
+    ``provider_away``, ``fully_booked``; null when it is."""
+    notice: str
+    """The same, as a sentence for the patient; empty when nothing differs."""
+
+
+class LaterSessionsOut(Schema):
+    """The sessions of a course after one session, and where they would go to follow it at the
+    course's interval again (e.g. after it moved)."""
+
+    booking: uuid.UUID
+    """The session the later ones follow."""
+    time_zone: str
+    needed: bool
+    """Some later session is not where it would go: moving them would change something."""
+    complete: bool
+    """Every later session has a proposed start (only then can they be moved)."""
+    sessions: list[LaterSessionOut]
+
+
+class LaterSessionsIn(Schema):
+    """Move the later sessions to the starts shown (``GET …/later-sessions``), all or none."""
+
+    starts: list[datetime] = Field(min_length=1, max_length=100)
+    """Each later session's proposed start as shown, in order. If the clinic's proposal has
+    changed since, nothing moves and the new one comes back."""
+
+
 class Problem(Schema):
     """An error, as RFC 9457 problem details (``application/problem+json``)."""
 
@@ -65,6 +110,8 @@ class Problem(Schema):
     """For a course: the number of the session that was taken meanwhile."""
     course: CourseProposalOut | None = None
     """For a course that changed or could not be booked: the clinic's fresh proposal."""
+    later_sessions: LaterSessionsOut | None = None
+    """For later sessions of a course that would now go elsewhere: the fresh proposal."""
 
 
 class LocationOut(Schema):
@@ -281,6 +328,13 @@ class StaffCourseIn(StaffBookingIn):
     """A course whose first session starts at ``start``; the clinic plans the others."""
 
     sessions: int = Field(ge=1, le=100)
+
+
+class StaffLaterSessionsMovedOut(Schema):
+    moved: int
+    """How many sessions moved (the patient gets one email listing them all)."""
+    bookings: list[StaffBookingOut]
+    """Every session of the course still on, in order, as they are now."""
 
 
 class StaffCourseOut(Schema):

@@ -1,26 +1,29 @@
 """Staff endpoints of the JSON API (``/api/staff/…``): the day's bookings, booking a visit or a
-course for a patient, moving and cancelling.
+course for a patient, moving and cancelling, moving a course's later sessions together.
 
 Each needs a staff member's API token (``auth.StaffToken``) and the Django permissions
-named on it. Staff are not bound by the online change notice; every other rule is the
-services' (the engine's grid, notice and horizon, no double booking). Nothing here gives
-health information: a booking shows the patient's name and id only.
+named on it. Staff book by the clinic's rules (``by_staff``): not the online change notice,
+minimum notice or horizon, but the clinic's hours, the clinicians' shifts, the start times
+and no double booking. Refusals are answered by the API's one handler
+(``problems.scheduling_problem``). Nothing here gives health information: a booking shows
+the patient's name and id only.
 """
 
 import uuid
-from datetime import UTC, date, timedelta
-from typing import cast
+from datetime import UTC, date, datetime, timedelta
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
 from dermadesk.api.auth import StaffToken, staff_user
-from dermadesk.api.courses import proposal_out
+from dermadesk.api.courses import later_sessions_out, proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named
-from dermadesk.api.problems import STAFF_PROBLEMS, ApiProblem, moved_or_problem, time_taken
-from dermadesk.api.queries import booking_detailed, bookings_starting, course_detailed
+from dermadesk.api.problems import STAFF_PROBLEMS
+from dermadesk.api.queries import booking_detailed, bookings_starting, sessions_detailed
 from dermadesk.api.schemas import (
+    LaterSessionsIn,
+    LaterSessionsOut,
     PatientRefOut,
     RescheduleIn,
     StaffBookingIn,
@@ -28,20 +31,22 @@ from dermadesk.api.schemas import (
     StaffCourseIn,
     StaffCourseOut,
     StaffDayOut,
+    StaffLaterSessionsMovedOut,
 )
 from dermadesk.checkout.course import session_label
-from dermadesk.checkout.course_plan import first_session, sessions_allowed
+from dermadesk.checkout.courses import (
+    course_book_by_staff,
+    later_sessions_move,
+    later_sessions_proposal,
+)
+from dermadesk.checkout.manage import course_sessions
 from dermadesk.patients.models import Patient
-from dermadesk.scheduling.models import Booking, BookingChannel, ResourceKind, Series, Service
-from dermadesk.scheduling.queries import series_proposal
+from dermadesk.scheduling.models import Booking, BookingChannel, ResourceKind, Service
 from dermadesk.scheduling.services import (
-    NotBookable,
     NotChangeable,
-    SeriesSessionTaken,
-    SlotTaken,
     booking_cancel,
     booking_create,
-    series_book,
+    booking_reschedule,
 )
 
 router = Router(tags=["staff"])
@@ -138,20 +143,17 @@ def day_bookings(request: HttpRequest, day: date, location: str | None = None) -
 def book_visit(request: HttpRequest, data: StaffBookingIn) -> Status[StaffBookingOut]:
     """Book one visit for a patient, confirmed at once (the patient is emailed as usual).
 
-    Needs ``scheduling.add_booking``. A time taken meanwhile: 409 with the nearest free ones.
+    Needs ``scheduling.add_booking``. Any time the clinic is open and the clinician works,
+    however soon or far ahead. A time taken: 409 with the nearest free ones; a time outside
+    the clinic's hours or off the start times: 400.
     """
     now = timezone.now()
     patient, service = _patient(data.patient_id), _service(data.service)
     place, start = location_named(data.location), instant(data.start, now)
-    try:
-        booking = booking_create(
-            service=service, location=place, start=start, now=now, channel=BookingChannel.STAFF,
-            created_by=staff_user(request), patient_id=patient.pk,
-        )  # fmt: skip
-    except SlotTaken:
-        raise time_taken(service, place, start, now) from None
-    except NotBookable as refused:
-        raise ApiProblem(400, "Time not offered", str(refused)) from refused
+    booking = booking_create(
+        service=service, location=place, start=start, now=now, channel=BookingChannel.STAFF,
+        created_by=staff_user(request), patient_id=patient.pk, by_staff=True,
+    )  # fmt: skip
     return Status(201, _reloaded(booking))
 
 
@@ -166,58 +168,17 @@ def book_course(request: HttpRequest, data: StaffCourseIn) -> Status[StaffCourse
     now = timezone.now()
     patient, service = _patient(data.patient_id), _service(data.service)
     place, start = location_named(data.location), instant(data.start, now)
-    if not sessions_allowed(service, data.sessions):
-        raise ApiProblem(400, *_course_limits(service))
-    try:
-        first = first_session(service=service, location=place, start=start, now=now)
-    except SlotTaken:
-        raise time_taken(service, place, start, now) from None
-    except NotBookable as refused:
-        raise ApiProblem(400, "Time not offered", str(refused)) from refused
-    plan = series_proposal(
-        service=service, location=place, first=first, count=data.sessions, now=now
-    )
-    if not plan.complete:
-        raise ApiProblem(
-            409, "Course not bookable",
-            "Not every session of this course has a free time near its regular date; "
-            "nothing is booked. Choose fewer sessions or another first time.",
-            course=proposal_out(plan, service=service, location=place),
-        )  # fmt: skip
-    try:
-        series = cast(Series, series_book(
-            service=service, location=place, sessions=[s.slot for s in plan.sessions if s.slot],
-            now=now, channel=BookingChannel.STAFF, patient_id=patient.pk,
-            created_by=staff_user(request),
-        )[0].series)  # fmt: skip
-    except SeriesSessionTaken as taken:
-        if taken.number == 1:
-            raise time_taken(service, place, start, now) from None
-        fresh = series_proposal(
-            service=service, location=place, first=first, count=data.sessions, now=now
-        )
-        raise ApiProblem(
-            409, "Session taken",
-            f"Session {taken.number} of this course was taken meanwhile, so nothing was "
-            "booked. The fresh proposal is below.",
-            session=taken.number, course=proposal_out(fresh, service=service, location=place),
-        ) from taken  # fmt: skip
+    booked = course_book_by_staff(
+        service=service, location=place, start=start, sessions=data.sessions,
+        patient_id=patient.pk, now=now, created_by=staff_user(request),
+    )  # fmt: skip
     return Status(
         201,
         StaffCourseOut(
-            sessions_planned=series.sessions_planned,
-            proposal=proposal_out(plan, service=service, location=place).sessions,
-            bookings=[_staff_booking_out(booking) for booking in course_detailed(series)],
+            sessions_planned=len(booked.sessions),
+            proposal=proposal_out(booked.plan, service=service, location=place).sessions,
+            bookings=[_staff_booking_out(b) for b in sessions_detailed(booked.sessions)],
         ),
-    )
-
-
-def _course_limits(service: Service) -> tuple[str, str]:
-    if not service.offers_series:
-        return "Not a course", f"{service.name} is booked one visit at a time, not as a course."
-    return "Sessions out of range", (
-        f"{service.name} is booked as a course of {service.series_min_sessions} to "
-        f"{service.series_max_sessions} sessions."
     )
 
 
@@ -230,11 +191,7 @@ def cancel_booking(request: HttpRequest, booking_id: uuid.UUID) -> StaffBookingO
     Needs ``scheduling.change_booking``. One session of a course is cancelled by itself.
     """
     booking, now = _booking(booking_id), timezone.now()
-    try:
-        cancelled = booking_cancel(booking=booking, now=now)
-    except NotChangeable as refused:
-        raise ApiProblem(409, "Not changeable", str(refused)) from refused
-    return _reloaded(cancelled)
+    return _reloaded(booking_cancel(booking=booking, now=now))
 
 
 @router.post(
@@ -246,8 +203,52 @@ def reschedule_booking(
 ) -> StaffBookingOut:
     """Move a booking to ``start``, however soon it is; the same clinician and room where free.
 
-    Needs ``scheduling.change_booking``. A time taken: 409 with the nearest free ones.
+    Needs ``scheduling.change_booking``. A time taken: 409 with the nearest free ones. The
+    later sessions of a course do not follow by themselves: see ``…/later-sessions``.
     """
     booking, now = _booking(booking_id), timezone.now()
     start = instant(data.start, now)
-    return _reloaded(moved_or_problem(booking, start, now))
+    return _reloaded(booking_reschedule(booking=booking, start=start, now=now, by_staff=True))
+
+
+def _later_sessions_of(booking: Booking, now: datetime) -> LaterSessionsOut:
+    shift = later_sessions_proposal(booking=booking, now=now, by_staff=True)
+    if shift is None:
+        raise NotChangeable("No later session of a course follows this booking.")
+    return later_sessions_out(shift)
+
+
+@router.get(
+    "/bookings/{booking_id}/later-sessions", auth=VIEW,
+    response={200: LaterSessionsOut, **STAFF_PROBLEMS},
+)  # fmt: skip
+def later_sessions(request: HttpRequest, booking_id: uuid.UUID) -> LaterSessionsOut:
+    """The later sessions of this booking's course, and where each would go to follow it at
+    the course's interval again (e.g. after it was moved): the same weekday, time and
+    clinician where free, else the nearest free time within a few days, saying why.
+
+    Needs ``scheduling.view_booking``. Not part of a course, or nothing after it: 409.
+    """
+    return _later_sessions_of(_booking(booking_id), timezone.now())
+
+
+@router.post(
+    "/bookings/{booking_id}/later-sessions", auth=CHANGE,
+    response={200: StaffLaterSessionsMovedOut, **STAFF_PROBLEMS},
+)  # fmt: skip
+def move_later_sessions(
+    request: HttpRequest, booking_id: uuid.UUID, data: LaterSessionsIn
+) -> StaffLaterSessionsMovedOut:
+    """Move the later sessions to the starts shown by ``GET …/later-sessions``, all or none.
+
+    Needs ``scheduling.change_booking``. If the proposal changed since (or a session was
+    taken meanwhile), 409 with the fresh proposal and nothing moves. The patient gets one
+    email listing every moved session, with a calendar update for each.
+    """
+    booking, now = _booking(booking_id), timezone.now()
+    starts = [instant(start, now) for start in data.starts]
+    moved = later_sessions_move(booking=booking, accepted_starts=starts, now=now, by_staff=True)
+    return StaffLaterSessionsMovedOut(
+        moved=len(moved),
+        bookings=[_staff_booking_out(b) for b in sessions_detailed(course_sessions(booking))],
+    )

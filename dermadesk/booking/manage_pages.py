@@ -30,6 +30,13 @@ from dermadesk.checkout.course import SessionView, interval_text
 from dermadesk.checkout.course_plan import (
     course_plan_from,
 )
+from dermadesk.checkout.courses import (
+    CourseChanged,
+    LaterSessionsChanged,
+    course_add_accepted,
+    later_sessions_move,
+    later_sessions_proposal,
+)
 from dermadesk.checkout.emails import booking_ics, late_change_request_send
 from dermadesk.checkout.manage import (
     change_notice,
@@ -43,23 +50,18 @@ from dermadesk.patients.services import visit_consents_sign
 from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import (
     Booking,
-    BookingChannel,
     BookingStatus,
 )
 from dermadesk.scheduling.queries import (
     CourseShift,
-    course_shift,
     nearest_alternatives,
 )
 from dermadesk.scheduling.services import (
     SchedulingError,
-    SeriesSessionTaken,
     SlotTaken,
     booking_cancel,
     booking_reschedule,
-    series_book,
     series_cancel,
-    series_shift,
 )
 
 
@@ -207,7 +209,7 @@ def _course_shift(booking: Booking, now: datetime) -> CourseShift | None:
     """The later sessions of the booking's course that can still be moved online."""
     if booking.series_id is None or booking.status != BookingStatus.CONFIRMED:
         return None
-    return course_shift(booking=booking, now=now, after=now + change_notice())
+    return later_sessions_proposal(booking=booking, now=now)
 
 
 def _shift_rows(shift: CourseShift) -> list[tuple[Booking, SessionView]]:
@@ -259,37 +261,33 @@ def manage_move_later(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("booking:manage", token=token)
     if request.method == "GET":
         return _move_later_page(request, booking, token, shift, now)
-    if not all(planned.slot for _, planned in shift.proposed()):
-        return _move_later_page(
-            request, booking, token, shift, now, status=409,
-            problem_text="We cannot move every later session online. Please call us and we "
-            "will find times together.",
-        )  # fmt: skip
-    if request.POST.get("starts", "") != ",".join(_shift_starts(shift)):
-        return _move_later_page(
-            request, booking, token, shift, now, status=409,
-            problem_text="Some of the new dates changed while you were looking. Please look "
-            "at them again: nothing has been moved yet.",
-        )  # fmt: skip
-    sessions = {
-        b.series_number or 0: planned.slot for b, planned in shift.proposed() if planned.slot
-    }
     try:
-        moved = series_shift(series=booking.series, sessions=sessions, now=now)
-    except SeriesSessionTaken as taken:
-        fresh = _course_shift(booking, now) or shift
-        return _move_later_page(
-            request, booking, token, fresh, now, status=409, problem_text=str(taken)
+        moved = later_sessions_move(
+            booking=booking, accepted_starts=_accepted(request.POST.get("starts", "")), now=now
         )
+    except LaterSessionsChanged as changed:
+        return _move_later_page(
+            request, booking, token, changed.shift, now, status=409,
+            problem_text=str(changed) if changed.shift.complete else "We cannot move every "
+            "later session online. Please call us and we will find times together.",
+        )  # fmt: skip
     except SchedulingError as refused:
         return problem(request, str(refused), status=409)
     count = len(moved)
     messages.success(
         request,
         f"{count} later session{'s have' if count != 1 else ' has'} moved. We have sent you "
-        f"an email for each, with the new time.",
+        f"an email with {'every new time' if count != 1 else 'the new time'}.",
     )
     return redirect("booking:manage", token=token)
+
+
+def _accepted(value: str) -> list[datetime | None]:
+    """The starts the page showed, as it carried them ("" for a session without one)."""
+    try:
+        return [datetime.fromisoformat(part) if part else None for part in value.split(",")]
+    except ValueError:
+        return []  # altered: differs from any proposal, so it is shown again
 
 
 def _can_add_course(booking: Booking) -> bool:
@@ -343,23 +341,17 @@ def manage_add_course(request: HttpRequest, token: str) -> HttpResponse:
         )  # fmt: skip
     if request.method == "GET":
         return _add_course_page(request, booking, token, count, now)
-    plan = course_plan_from(booking, count, now)
-    if not plan.complete or request.POST.get("starts", "") != ",".join(plan_starts(plan)):
+    accepted = [start for start in _accepted(request.POST.get("starts", "")) if start]
+    try:
+        booked = course_add_accepted(
+            first_visit=booking, sessions=count, accepted_starts=accepted, now=now
+        )
+    except CourseChanged as changed:
         return _add_course_page(
             request, booking, token, count, now, status=409,
-            problem_text="Some dates changed while you were looking. Please look at them "
-            "again: nothing is booked yet.",
+            problem_text=str(changed) if changed.session else "Some dates changed while you "
+            "were looking. Please look at them again: nothing is booked yet.",
         )  # fmt: skip
-    try:
-        booked = series_book(
-            service=service, location=booking.location,
-            sessions=[s.slot for s in plan.sessions if s.slot], now=now,
-            channel=BookingChannel.WEB, patient_id=booking.patient_id, first_booked=booking,
-        )  # fmt: skip
-    except SeriesSessionTaken as taken:
-        return _add_course_page(
-            request, booking, token, count, now, status=409, problem_text=str(taken)
-        )
     except SchedulingError as refused:
         return problem(request, str(refused), status=409)
     messages.success(

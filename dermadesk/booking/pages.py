@@ -20,8 +20,8 @@ from dermadesk.checkout.course import SessionView
 from dermadesk.checkout.course_plan import (
     planned_starts,
     session_views,
-    sessions_allowed,
 )
+from dermadesk.checkout.courses import sessions_allowed
 from dermadesk.clinic.models import Location
 from dermadesk.patients.login import proven_account
 from dermadesk.patients.models import PatientAccount

@@ -40,7 +40,6 @@ from dermadesk.checkout.checkout import (
     AcceptedCourse,
     CheckoutError,
     ConsentNeeded,
-    CourseChanged,
     Person,
     ScreeningNeeded,
     ScreeningPaused,
@@ -56,6 +55,7 @@ from dermadesk.checkout.course import interval_text
 from dermadesk.checkout.course_plan import (
     course_plan_from,
 )
+from dermadesk.checkout.courses import CourseChanged
 from dermadesk.checkout.manage import (
     change_notice,
 )
@@ -518,12 +518,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
             held=held, person=person, proven_email=proven, course=course,
             channel=BookingChannel.WEB, now=now,
         )  # fmt: skip
-    except CourseChanged:
+    except CourseChanged as changed:
         return _course_page(
-            request, held, draft.series_count, now, status=409,
-            problem_text="Some dates of your course changed while you were finishing. "
-            "Please look at them again: nothing is booked yet.",
-        )  # fmt: skip
+            request, held, draft.series_count, now, status=409, problem_text=str(changed)
+        )
     except SeriesSessionTaken as taken:
         if taken.number == 1:
             return _taken_at_confirm(request, draft, held, taken, now)

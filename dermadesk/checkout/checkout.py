@@ -23,13 +23,14 @@ from datetime import date, datetime
 from django.db import transaction
 
 from dermadesk.checkout.course_plan import course_plan_from, planned_starts
+from dermadesk.checkout.courses import CHANGED_FOR_PATIENT, CourseChanged, course_book_accepted
 from dermadesk.checkout.signin import same_email
 from dermadesk.patients.models import ConsentSignature, Patient
 from dermadesk.patients.queries import ConsentStatus, consent_status, find_patient
 from dermadesk.patients.services import patient_find_or_create, visit_consents_sign
 from dermadesk.scheduling.models import Booking, BookingChannel
 from dermadesk.scheduling.series import SeriesPlan
-from dermadesk.scheduling.services import booking_cancel, booking_confirm, series_book
+from dermadesk.scheduling.services import booking_cancel, booking_confirm
 from dermadesk.screening.models import ScreeningResponse
 from dermadesk.screening.queries import current_questionnaire, valid_screening
 from dermadesk.screening.services import screening_submit
@@ -73,17 +74,6 @@ class ScreeningRefused(CheckoutError):
 class ConsentNeeded(CheckoutError):
     def __init__(self) -> None:
         super().__init__("Please read and sign the consent for this treatment first.")
-
-
-class CourseChanged(CheckoutError):
-    """The course proposed now differs from the one the patient accepted: nothing booked."""
-
-    def __init__(self, plan: SeriesPlan) -> None:
-        super().__init__(
-            "Some dates of your course changed while you were finishing, so nothing is booked "
-            "yet. Please look at the new dates and confirm them again."
-        )
-        self.plan = plan
 
 
 @dataclass(frozen=True)
@@ -226,10 +216,13 @@ def _sign(
 
 
 def course_accepted(held: Booking, course: AcceptedCourse, now: datetime) -> SeriesPlan:
-    """The course proposed now, if it is the one the patient accepted; else ``CourseChanged``."""
+    """The course proposed now, if it is the one the patient accepted; else ``CourseChanged``
+    (checked before anything is written; ``course_book_accepted`` checks again as it books)."""
     plan = course_plan_from(held, course.sessions, now)
     if not plan.complete or planned_starts(plan) != list(course.starts):
-        raise CourseChanged(plan)
+        raise CourseChanged(
+            CHANGED_FOR_PATIENT, plan=plan, service=held.service, location=held.location
+        )
     return plan
 
 
@@ -256,7 +249,6 @@ def _confirm(
     held: Booking, person: Person, proven_email: str | None, course: AcceptedCourse | None,
     channel: BookingChannel, now: datetime,
 ) -> list[Booking]:  # fmt: skip
-    plan = course_accepted(held, course, now) if course is not None else None
     patient = _patient(person, proven_email, now.astimezone(held.location.zone).date())
     if held.service.requires_screening:
         screening = valid_screening(
@@ -266,12 +258,11 @@ def _confirm(
             raise ScreeningNeeded
     if not consent_status(patient=patient, service=held.service, now=now).complete:
         raise ConsentNeeded
-    if plan is None:
+    if course is None:
         return [booking_confirm(booking=held, now=now, patient_id=patient.pk)]
-    return series_book(
-        service=held.service, location=held.location,
-        sessions=[session.slot for session in plan.sessions if session.slot], now=now,
-        channel=channel, patient_id=patient.pk, first_hold=held,
+    return course_book_accepted(
+        first_hold=held, sessions=course.sessions, accepted_starts=course.starts,
+        patient_id=patient.pk, channel=channel, now=now,
     )  # fmt: skip
 
 

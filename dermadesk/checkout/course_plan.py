@@ -6,27 +6,15 @@ the clinicians, the first session of a course staff book without a hold. The pag
 the API both use it, so a course is proposed and told the same way everywhere.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from dermadesk.checkout.course import SessionView
 from dermadesk.clinic.models import Location
-from dermadesk.scheduling.engine import Slot, is_bookable_time
+from dermadesk.scheduling.engine import Preference, Slot
 from dermadesk.scheduling.models import Booking, Resource, ResourceKind, Service
-from dermadesk.scheduling.queries import (
-    available_slots,
-    booking_slot,
-    series_proposal,
-    service_rules,
-)
+from dermadesk.scheduling.queries import booking_slot, series_proposal
 from dermadesk.scheduling.series import SeriesPlan
-from dermadesk.scheduling.services import NotBookable, SlotTaken
-
-
-def sessions_allowed(service: Service, count: int) -> bool:
-    """Whether a course of ``count`` sessions of ``service`` may be booked."""
-    return service.offers_series and (
-        service.series_min_sessions <= count <= service.series_max_sessions
-    )
+from dermadesk.scheduling.services import slot_at
 
 
 def course_plan_from(first: Booking, count: int, now: datetime) -> SeriesPlan:
@@ -38,25 +26,28 @@ def course_plan_from(first: Booking, count: int, now: datetime) -> SeriesPlan:
     )  # fmt: skip
 
 
-def first_session(*, service: Service, location: Location, start: datetime, now: datetime) -> Slot:
+def first_session(
+    *, service: Service, location: Location, start: datetime, now: datetime,
+    clinician: Resource | None = None, by_staff: bool = False,
+) -> Slot:  # fmt: skip
     """The first session of a course booked without a hold (by staff): ``start`` with the
-    resources the engine would give it.
+    resources the engine would give it, with ``clinician`` when one is asked for.
 
     Raises ``NotBookable`` when the time is not offered at all, ``SlotTaken`` when it is
-    offered but not free.
+    offered but not free (in the words of who asks).
     """
-    slots = available_slots(
-        service=service, location=location, start=start, end=start + timedelta(microseconds=1),
-        now=now,
+    preferences = (
+        [
+            Preference(role.name, str(clinician.pk), required=True)
+            for role in service.roles.filter(kind=ResourceKind.PROVIDER)
+        ]
+        if clinician is not None
+        else []
+    )
+    return slot_at(
+        service=service, location=location, start=start, now=now, preferences=preferences,
+        by_staff=by_staff,
     )  # fmt: skip
-    if slots:
-        return slots[0]
-    if not is_bookable_time(start, now=now, zone=location.zone, rules=service_rules(service)):
-        raise NotBookable(
-            "That time is not offered for this treatment: it is too soon, too far ahead or "
-            "not one of the start times."
-        )
-    raise SlotTaken
 
 
 def planned_starts(plan: SeriesPlan) -> list[datetime]:

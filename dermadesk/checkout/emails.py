@@ -5,11 +5,14 @@ booking services send inside their own transaction: the confirmation, change or
 cancellation email and the reminders are written together with the change, or not at all.
 Keys name each message for its booking and change number (``booking:42:3:reminder-24h``),
 so a move or a cancellation cancels what was waiting for the old time, and telling the
-same change twice queues nothing new.
+same change twice queues nothing new. Several sessions of a course moved together
+(``series_shift``) make one email listing every new time, with one calendar file holding
+an event per session; each session's reminders are still replaced on their own.
 
 No message carries health information: only names, the treatment's name, times and links.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from dermadesk.checkout.course import session_label
-from dermadesk.checkout.ics import CalendarVisit, visit_ics
+from dermadesk.checkout.ics import CalendarVisit, visit_ics, visits_ics
 from dermadesk.notifications.models import OutboundMessage, TemplateKey
 from dermadesk.notifications.services import Attachment, message_enqueue, messages_cancel
 from dermadesk.scheduling.models import Booking, BookingStatus
@@ -33,24 +36,25 @@ ARRIVE_EARLY = "Please arrive 10 minutes early so numbing cream can be applied."
 
 def booking_ics(booking: Booking, *, now: datetime) -> bytes:
     """The booking as an .ics event: same UID for its whole life, SEQUENCE per change."""
+    return visit_ics(_calendar_visit(booking), stamp=now)
+
+
+def _calendar_visit(booking: Booking) -> CalendarVisit:
     location = booking.location
     address = ", ".join([location.name, *location.address_lines])
-    return visit_ics(
-        CalendarVisit(
-            uid=f"{booking.public_id}@dermadesk",
-            sequence=booking.sequence,
-            start=booking.starts_at,
-            end=booking.ends_at,
-            zone=location.zone,
-            summary=f"{booking.service.name} at {settings.SITE_NAME}",
-            location=address,
-            description=(
-                f"{ARRIVE_EARLY} To move or cancel, use the link in your email or call "
-                f"{location.phone}."
-            ),
-            cancelled=booking.status == BookingStatus.CANCELLED,
+    return CalendarVisit(
+        uid=f"{booking.public_id}@dermadesk",
+        sequence=booking.sequence,
+        start=booking.starts_at,
+        end=booking.ends_at,
+        zone=location.zone,
+        summary=f"{booking.service.name} at {settings.SITE_NAME}",
+        location=address,
+        description=(
+            f"{ARRIVE_EARLY} To move or cancel, use the link in your email or call "
+            f"{location.phone}."
         ),
-        stamp=now,
+        cancelled=booking.status == BookingStatus.CANCELLED,
     )
 
 
@@ -122,12 +126,17 @@ def queue_booking_messages(
     previous_starts_at: datetime | None,
     now: datetime,
     manage_token: str,
+    course_moves: Sequence[tuple[Booking, datetime]] = (),
     **_: object,
 ) -> None:
     """Queue the patient's email about ``change``, and set the reminders to match.
 
     ``manage_token`` is the booking's new manage link secret: it goes into the messages
-    (marked private, so staff screens hide it) and nowhere else."""
+    (marked private, so staff screens hide it) and nowhere else. ``course_moves``: when
+    several sessions of a course moved together, each with its previous start; the last
+    one told queues the one email about them all (each session told before it already has
+    its new link, on ``Booking.manage_token``).
+    """
     patient = booking.patient
     if patient is None:
         return  # booked by staff for nobody in particular: there is no one to write to
@@ -157,6 +166,11 @@ def queue_booking_messages(
         return
     link = manage_url(manage_token)
     context |= {"manage_url": link, "change_notice_hours": _notice_hours()}
+    if change == BookingChange.MOVED and len(course_moves) > 1:
+        _queue_reminders(booking, patient.email, context, now, [manage_token])
+        if booking.pk == course_moves[-1][0].pk:
+            _queue_course_change(course_moves, to=patient.email, context=context, now=now)
+        return
     if change == BookingChange.COURSE_ADDED:
         # The first visit's own confirmation and reminders went already: only the course.
         message_enqueue(
@@ -190,6 +204,47 @@ def queue_booking_messages(
         now=now,
     )
     _queue_reminders(booking, patient.email, context, now, [manage_token])
+
+
+def _queue_course_change(
+    moves: Sequence[tuple[Booking, datetime]], *, to: str, context: dict[str, Any], now: datetime
+) -> None:
+    """One email for several sessions of a course moved together: each old and new time, and
+    one calendar file with an event per session (its own UID, its raised SEQUENCE)."""
+    first = moves[0][0]
+    sessions = [
+        {
+            "number": booking.series_number,
+            "starts_at": booking.starts_at,
+            "previous_starts_at": previous,
+            "manage_url": manage_url(booking.manage_token or ""),
+        }
+        for booking, previous in moves
+    ]
+    secrets = [booking.manage_token for booking, _ in moves if booking.manage_token]
+    message_enqueue(
+        template=TemplateKey.BOOKING_COURSE_CHANGE,
+        to=to,
+        context=context
+        | {
+            "starts_at": first.starts_at,
+            "manage_url": manage_url(first.manage_token or ""),
+            "sessions": sessions,
+        },
+        location=first.location,
+        idempotency_key=_key(first, "course-change"),
+        attachments=[
+            {
+                "filename": "course.ics",
+                "content": visits_ics(
+                    [_calendar_visit(booking) for booking, _ in moves], stamp=now
+                ).decode(),
+                "mimetype": "text/calendar",
+            }
+        ],
+        private=secrets,
+        now=now,
+    )
 
 
 def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> bool:

@@ -5,6 +5,7 @@ each change, so calendar apps update the event they already have instead of addi
 Times carry the clinic's TZID with its VTIMEZONE, so they show right wherever the patient is.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -29,10 +30,27 @@ class CalendarVisit:
 
 def visit_ics(visit: CalendarVisit, *, stamp: datetime) -> bytes:
     """The .ics file of one visit: a request, or a cancellation of the same UID."""
+    return visits_ics([visit], stamp=stamp)
+
+
+def visits_ics(visits: Sequence[CalendarVisit], *, stamp: datetime) -> bytes:
+    """One .ics file with an event per visit, each keeping its own UID and SEQUENCE (e.g.
+    several sessions of a course moved together). All cancelled: a cancellation."""
+    if not visits:
+        raise ValueError("A calendar file needs at least one visit.")
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if visit.cancelled else "PUBLISH")
+    cancelled = all(visit.cancelled for visit in visits)
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    for visit in visits:
+        calendar.add_component(_event(visit, stamp))
+    calendar.add_missing_timezones()
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def _event(visit: CalendarVisit, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", visit.uid)
     event.add("sequence", visit.sequence)
@@ -43,7 +61,4 @@ def visit_ics(visit: CalendarVisit, *, stamp: datetime) -> bytes:
     event.add("location", visit.location)
     event.add("description", visit.description)
     event.add("status", "CANCELLED" if visit.cancelled else "CONFIRMED")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()
-    data: bytes = calendar.to_ical()
-    return data
+    return event

@@ -37,6 +37,7 @@ class TemplateKey(models.TextChoices):
     BOOKING_CONFIRMATION = "booking-confirmation", "Booking confirmation"
     BOOKING_CHANGE = "booking-change", "Booking changed"
     BOOKING_COURSE_ADDED = "booking-course-added", "Course booked after its first visit"
+    BOOKING_COURSE_CHANGE = "booking-course-change", "Several sessions of a course moved"
     BOOKING_CANCELLATION = "booking-cancellation", "Booking cancelled"
     BOOKING_REMINDER_48H = "booking-reminder-48h", "Reminder 48 hours before a visit"
     BOOKING_REMINDER_24H = "booking-reminder-24h", "Reminder 24 hours before a visit"

@@ -31,8 +31,9 @@ assignment of distinct resources in that order wins.
 """
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from operator import itemgetter
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
@@ -156,6 +157,11 @@ class BookingRules:
             raise ValueError("The slot granularity must divide a day evenly.")
         if self.minimum_notice < timedelta():
             raise ValueError("The minimum notice cannot be negative.")
+
+    def for_staff(self) -> "BookingRules":
+        """The rules for a booking made by staff: the same grid, but no minimum notice (only
+        "not in the past") and no horizon; those two guard online booking, not the clinic."""
+        return replace(self, minimum_notice=timedelta(), horizon=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,14 +306,34 @@ def is_bookable_time(
 ) -> bool:
     """Whether ``start`` is a time the rules offer: on the local grid, within notice and horizon.
 
-    Resources are not looked at; see ``is_feasible``.
+    Resources are not looked at; see ``is_feasible``; ``time_refusal`` says why not.
     """
+    return time_refusal(start, now=now, zone=zone, rules=rules) is None
+
+
+class TimeRefusal(Enum):
+    """Why a start is not offered at all, whatever is free then."""
+
+    TOO_SOON = "too_soon"
+    """Before ``now + minimum_notice`` (with no notice: in the past)."""
+    TOO_FAR = "too_far"
+    """At or after ``now + horizon``."""
+    OFF_GRID = "off_grid"
+    """Not one of the local start times (midnight + k * granularity)."""
+
+
+def time_refusal(
+    start: datetime, *, now: datetime, zone: ZoneInfo, rules: BookingRules
+) -> TimeRefusal | None:
+    """Why the rules do not offer ``start``; None when they do (``is_bookable_time``)."""
     _require_aware(start, now)
     if start < now + rules.minimum_notice:
-        return False
+        return TimeRefusal.TOO_SOON
     if rules.horizon is not None and start >= now + rules.horizon:
-        return False
-    return _on_grid(start, _utc_offset(start, zone), rules.granularity)
+        return TimeRefusal.TOO_FAR
+    if not _on_grid(start, _utc_offset(start, zone), rules.granularity):
+        return TimeRefusal.OFF_GRID
+    return None
 
 
 def _require_aware(*instants: datetime) -> None:

@@ -162,6 +162,18 @@ class Service(models.Model):
     def offers_series(self) -> bool:
         return self.series_max_sessions > 1
 
+    def course_length_refusal(self, count: int) -> str | None:
+        """Why a course of ``count`` sessions of this treatment cannot be booked, in words for
+        anyone; None when it can. The one place this rule is written."""
+        if not self.offers_series:
+            return f"{self.name} is booked one visit at a time, not as a course."
+        if not self.series_min_sessions <= count <= self.series_max_sessions:
+            return (
+                f"{self.name} is booked as a course of {self.series_min_sessions} to "
+                f"{self.series_max_sessions} sessions."
+            )
+        return None
+
 
 class ServiceRole(models.Model):
     """A part someone or something plays in a visit: "clinician", "room", "pen".

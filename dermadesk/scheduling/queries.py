@@ -69,12 +69,14 @@ def resource_key(resource_id: int) -> ResourceId:
     return str(resource_id)
 
 
-def service_rules(service: Service) -> BookingRules:
-    return BookingRules(
+def service_rules(service: Service, *, by_staff: bool = False) -> BookingRules:
+    """The service's booking rules; ``by_staff``: without the online notice and horizon."""
+    rules = BookingRules(
         granularity=timedelta(minutes=service.slot_minutes),
         minimum_notice=timedelta(minutes=service.min_notice_minutes),
         horizon=timedelta(days=service.horizon_days),
     )
+    return rules.for_staff() if by_staff else rules
 
 
 def _fills(role: ServiceRole, resource: Resource, skills: set[int]) -> bool:
@@ -168,12 +170,14 @@ def availability_inputs(
     now: datetime,
     ignoring_booking: int | None = None,
     ignoring_bookings: Collection[int] = (),
+    by_staff: bool = False,
 ) -> AvailabilityInputs:
     """Read the service, its candidate resources and their busy time around ``[start, end)``.
 
     Eleven queries whatever the window, the number of resources or of bookings.
     ``ignoring_booking`` (one) and ``ignoring_bookings`` (several, e.g. the later sessions
-    of a course being moved together): their own time counts as free.
+    of a course being moved together): their own time counts as free. ``by_staff``: the
+    rules of a booking made by staff (no online notice or horizon).
     """
     ignoring = {*ignoring_bookings, *([ignoring_booking] if ignoring_booking is not None else [])}
     service = Service.objects.prefetch_related("roles", "segments").get(pk=service.pk)
@@ -236,7 +240,7 @@ def availability_inputs(
         free[resource_key(resource.pk)] = free_intervals(available, busy[resource.pk])
     return AvailabilityInputs(
         shape=shape,
-        rules=service_rules(service),
+        rules=service_rules(service, by_staff=by_staff),
         free=free,
         load=dict(load),
         resources={resource_key(r.pk): r for r in candidates},
@@ -253,10 +257,12 @@ def available_slots(
     now: datetime,
     preferences: Sequence[Preference] = (),
     ignoring_booking: int | None = None,
+    by_staff: bool = False,
 ) -> list[Slot]:
     """Every bookable start of ``service`` in ``[start, end)``, each with its resources.
 
     ``ignoring_booking``: when a booking is being moved, its own time counts as free.
+    ``by_staff``: the starts staff may book (no online notice or horizon).
     """
     inputs = availability_inputs(
         service=service,
@@ -265,6 +271,7 @@ def available_slots(
         end=end,
         now=now,
         ignoring_booking=ignoring_booking,
+        by_staff=by_staff,
     )
     return bookable_starts(
         inputs.shape,
@@ -286,6 +293,7 @@ def nearest_alternatives(
     now: datetime,
     count: int = 6,
     ignoring_booking: int | None = None,
+    by_staff: bool = False,
 ) -> list[Slot]:
     """Starts close to one that was taken: the same day first, nearest in time, then the days
     around it, nearest first."""
@@ -302,6 +310,7 @@ def nearest_alternatives(
             end=last,
             now=now,
             ignoring_booking=ignoring_booking,
+            by_staff=by_staff,
         )
         if slot.start != around
     ]
@@ -323,12 +332,14 @@ def series_proposal(
     now: datetime,
     ignoring_booking: int | None = None,
     ignoring_bookings: Collection[int] = (),
+    by_staff: bool = False,
 ) -> SeriesPlan:
     """A course of ``count`` sessions of ``service``, the first being ``first``.
 
     One read (eleven queries) covers every session's flexible window; the planner does the
     rest. ``ignoring_booking``: the held first session does not stand in its own way;
-    ``ignoring_bookings``: nor do sessions about to be moved to the new plan.
+    ``ignoring_bookings``: nor do sessions about to be moved to the new plan. ``by_staff``:
+    planned by the rules of staff (no online notice or horizon).
     """
     zone = location.zone
     last_target = session_targets(
@@ -343,6 +354,7 @@ def series_proposal(
         now=now,
         ignoring_booking=ignoring_booking,
         ignoring_bookings=ignoring_bookings,
+        by_staff=by_staff,
     )
     return plan_series(
         inputs.shape,
@@ -390,6 +402,15 @@ class CourseShift:
         ]
 
     @property
+    def complete(self) -> bool:
+        """Every later session has a time near its date."""
+        return all(planned.slot is not None for _, planned in self.proposed())
+
+    def starts(self) -> list[datetime | None]:
+        """Where the plan puts each later session, in order (None: nothing free near it)."""
+        return [planned.slot.start if planned.slot else None for _, planned in self.proposed()]
+
+    @property
     def needed(self) -> bool:
         """Some later session is not where the plan would put it."""
         return any(
@@ -398,11 +419,14 @@ class CourseShift:
         )
 
 
-def course_shift(*, booking: Booking, now: datetime, after: datetime) -> CourseShift | None:
+def course_shift(
+    *, booking: Booking, now: datetime, after: datetime, by_staff: bool = False
+) -> CourseShift | None:
     """How the confirmed sessions after ``booking`` would follow it at the course's interval.
 
     Only sessions starting after ``after`` are included (e.g. ``now`` plus the online change
     notice). None when the booking is not part of a course or nothing follows it.
+    ``by_staff``: planned by the rules of staff.
     """
     if booking.series_id is None or booking.series_number is None:
         return None
@@ -423,5 +447,6 @@ def course_shift(*, booking: Booking, now: datetime, after: datetime) -> CourseS
         count=(later[-1].series_number or 0) - booking.series_number + 1,
         now=now,
         ignoring_bookings=[session.pk for session in later],
+        by_staff=by_staff,
     )
     return CourseShift(anchor=booking, plan=plan, later=later)

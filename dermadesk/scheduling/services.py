@@ -11,10 +11,14 @@ the locks, so what it checked still holds when it commits:
 
 A booking that becomes firm, moves or is cancelled is told through ``booking_changed``
 inside the same transaction, so the patient's messages are written with the change.
+
+Bookings made by staff (``by_staff=True``: the admin, the staff API) keep the clinic's
+hours, shifts, the start-time grid and the no-overlap rule, but not the online minimum
+notice and booking horizon, and are refused in words for staff.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -23,7 +27,8 @@ from django.db import IntegrityError, connection, transaction
 
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling import engine
-from dermadesk.scheduling.engine import Preference
+from dermadesk.scheduling.engine import Preference, TimeRefusal
+from dermadesk.scheduling.intervals import covers
 from dermadesk.scheduling.links import link_digest, new_link_secret
 from dermadesk.scheduling.models import (
     ACTIVE_STATUSES,
@@ -46,13 +51,55 @@ class SchedulingError(Exception):
     """A booking request that cannot be carried out; the message is fit for a patient."""
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """The time that was asked for, so an edge can offer the nearest free ones instead."""
+
+    service: Service
+    location: Location
+    start: datetime
+    ignoring_booking: int | None = None
+    """A booking being moved: its own time counts as free among the alternatives."""
+    by_staff: bool = False
+
+
+PATIENT_TAKEN = "Sorry, that time has just been taken. Please choose another time."
+STAFF_TAKEN = (
+    "That time is not free for this treatment: a clinician on shift, a room or a device it "
+    "needs is already booked then."
+)
+
+
 class SlotTaken(SchedulingError):
-    def __init__(self) -> None:
-        super().__init__("Sorry, that time has just been taken. Please choose another time.")
+    """The time is offered, but what the visit needs is not free then.
+
+    ``attempt``: the time asked for, when known (the edges offer the nearest free ones).
+    """
+
+    def __init__(self, message: str = PATIENT_TAKEN, *, attempt: Attempt | None = None) -> None:
+        super().__init__(message)
+        self.attempt = attempt
 
 
 class NotBookable(SchedulingError):
-    """The time is not offered at all: off the grid, too soon, too far ahead."""
+    """The time is not offered at all: off the grid, too soon, too far ahead, or (for staff,
+    who are not limited to the times shown) outside the clinic's hours."""
+
+
+def _refused(refusal: TimeRefusal, *, by_staff: bool, service: Service) -> NotBookable:
+    """The refusal of a time the rules do not offer, in the words of who asked."""
+    if not by_staff:
+        return NotBookable(
+            "That time cannot be booked online. Please choose one of the times shown."
+        )
+    if refusal is TimeRefusal.OFF_GRID:
+        return NotBookable(
+            f"This time is not one of the start times of {service.name}: visits start on "
+            f"the hour and every {service.slot_minutes} minutes after it."
+        )
+    if refusal is TimeRefusal.TOO_SOON:
+        return NotBookable("This time has already passed.")
+    return NotBookable("This time is too far ahead to be booked.")
 
 
 class HoldExpired(SchedulingError):
@@ -102,11 +149,14 @@ def _place(
     preferences: Sequence[Preference],
     ignoring_booking: int | None = None,
     beyond_horizon: bool = False,
+    by_staff: bool = False,
 ) -> tuple[list[engine.Allocation], dict[str, str]]:
     """Inside the transaction: lock, re-check, and choose resources for a visit at ``start``.
 
     Returns the allocations to write and the role each resource plays. ``beyond_horizon``:
-    the later sessions of a course may lie past the booking horizon.
+    the later sessions of a course may lie past the booking horizon. ``by_staff``: no
+    online notice or horizon, and refusals worded for staff (a time outside the clinic's
+    hours is ``NotBookable``, not taken).
     """
     release_expired_holds(now=now)
     window = (start, start + timedelta(microseconds=1))
@@ -115,19 +165,35 @@ def _place(
     )
     _lock_resources(sorted(int(key) for key in inputs.resources))
     # Read again now that the rows are locked: a booking that committed meanwhile is seen.
+    shape, slot = _placement(
+        service=service, location=location, start=start, now=now, preferences=preferences,
+        ignoring_booking=ignoring_booking, beyond_horizon=beyond_horizon, by_staff=by_staff,
+    )  # fmt: skip
+    roles = {resource: role for role, resource in slot.assignment.items()}
+    return engine.allocations(shape, start, slot.assignment), roles
+
+
+def _placement(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    preferences: Sequence[Preference],
+    ignoring_booking: int | None,
+    beyond_horizon: bool,
+    by_staff: bool,
+) -> tuple[engine.ServiceShape, engine.Slot]:
+    """Read and check: the resources a visit at ``start`` would get now, or why it cannot."""
+    window = (start, start + timedelta(microseconds=1))
     inputs = availability_inputs(
-        service=service,
-        location=location,
-        start=window[0],
-        end=window[1],
-        now=now,
-        ignoring_booking=ignoring_booking,
-    )
+        service=service, location=location, start=window[0], end=window[1], now=now,
+        ignoring_booking=ignoring_booking, by_staff=by_staff,
+    )  # fmt: skip
     rules = replace(inputs.rules, horizon=None) if beyond_horizon else inputs.rules
-    if not engine.is_bookable_time(start, now=now, zone=location.zone, rules=rules):
-        raise NotBookable(
-            "That time cannot be booked online. Please choose one of the times shown."
-        )
+    refusal = engine.time_refusal(start, now=now, zone=location.zone, rules=rules)
+    if refusal is not None:
+        raise _refused(refusal, by_staff=by_staff, service=service)
     slots = engine.bookable_starts(
         inputs.shape,
         inputs.free,
@@ -139,10 +205,36 @@ def _place(
         load=inputs.load,
     )
     if not slots:
-        raise SlotTaken
-    assignment = slots[0].assignment
-    roles = {resource: role for role, resource in assignment.items()}
-    return engine.allocations(inputs.shape, start, assignment), roles
+        if by_staff and not covers(inputs.open_time, start, start + inputs.shape.duration):
+            raise NotBookable("This time is outside the clinic's hours.")
+        attempt = Attempt(service, location, start, ignoring_booking, by_staff)
+        raise SlotTaken(STAFF_TAKEN if by_staff else PATIENT_TAKEN, attempt=attempt)
+    return inputs.shape, slots[0]
+
+
+def slot_at(
+    *,
+    service: Service,
+    location: Location,
+    start: datetime,
+    now: datetime,
+    preferences: Sequence[Preference] = (),
+    by_staff: bool = False,
+) -> engine.Slot:
+    """The resources a visit at ``start`` would get if booked now (a read: nothing is held).
+
+    Raises what booking it would: ``NotBookable`` or ``SlotTaken``, in the words of who asks.
+    """
+    return _placement(
+        service=service,
+        location=location,
+        start=start,
+        now=now,
+        preferences=preferences,
+        ignoring_booking=None,
+        beyond_horizon=False,
+        by_staff=by_staff,
+    )[1]
 
 
 def _write_allocations(
@@ -182,7 +274,7 @@ def booking_link_renew(*, booking: Booking) -> str:
 
 
 def _tell(booking: Booking, change: BookingChange, *, now: datetime,
-          previous_starts_at: datetime | None = None) -> None:  # fmt: skip
+          previous_starts_at: datetime | None = None, **more: object) -> None:  # fmt: skip
     """Issue the booking a new manage link (the old one stops working), then tell the change.
 
     The secret goes to the listeners (the patient's email) and on ``booking.manage_token``
@@ -191,7 +283,7 @@ def _tell(booking: Booking, change: BookingChange, *, now: datetime,
     secret = _issue_link(booking)
     booking_changed.send(
         sender=Booking, booking=booking, change=change, previous_starts_at=previous_starts_at,
-        now=now, manage_token=secret,
+        now=now, manage_token=secret, **more,
     )  # fmt: skip
 
 
@@ -211,12 +303,14 @@ def _book(
     created_by: User | None,
     patient_id: int | None = None,
     hold_for: timedelta | None = None,
+    by_staff: bool = False,
 ) -> Booking:
     try:
         with transaction.atomic(durable=True):
             placed, roles = _place(
-                service=service, location=location, start=start, now=now, preferences=preferences
-            )
+                service=service, location=location, start=start, now=now,
+                preferences=preferences, by_staff=by_staff,
+            )  # fmt: skip
             booking = Booking.objects.create(
                 location=location,
                 service=service,
@@ -278,9 +372,14 @@ def booking_create(
     preferences: Sequence[Preference] = (),
     created_by: User | None = None,
     patient_id: int | None = None,
+    by_staff: bool = False,
 ) -> Booking:
-    """Book ``start`` outright, confirmed (staff, or a caller that needs no hold)."""
+    """Book ``start`` outright, confirmed (staff, or a caller that needs no hold).
+
+    ``by_staff``: made by staff, so not held to the online notice and horizon.
+    """
     return _book(
+        by_staff=by_staff,
         patient_id=patient_id,
         service=service,
         location=location,
@@ -362,12 +461,17 @@ def _confirm_locked(
 class SeriesSessionTaken(SlotTaken):
     """One session of a course could not be booked (or moved), so none of them was."""
 
-    def __init__(self, number: int, *, done: str = "booked") -> None:
-        super().__init__()
+    def __init__(
+        self, number: int, *, done: str = "booked", by_staff: bool = False,
+        attempt: Attempt | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(attempt=attempt)
         self.number = number
         self.args = (
-            f"Sorry, the time for session {number} of your course has just been taken, so "
-            f"nothing was {done}. Please look at the new proposal.",
+            f"Session {number} of this course is no longer free, so nothing was {done}."
+            if by_staff
+            else f"Sorry, the time for session {number} of your course has just been taken, "
+            f"so nothing was {done}. Please look at the new proposal.",
         )
 
 
@@ -382,6 +486,7 @@ def series_book(
     first_hold: Booking | None = None,
     first_booked: Booking | None = None,
     created_by: User | None = None,
+    by_staff: bool = False,
 ) -> list[Booking]:
     """Book every session of a course in one transaction: all of them, or none.
 
@@ -389,16 +494,16 @@ def series_book(
     still free). With ``first_hold``, the first session is that held booking, confirmed.
     With ``first_booked``, it is that visit, booked already on its own: the rest of the
     course is booked after it. Raises ``SeriesSessionTaken`` (nothing written) when any
-    session was taken meanwhile. Returns the sessions in order, each with its new
-    ``manage_token``; ``sessions[0].series`` is the course.
+    session was taken meanwhile. ``by_staff``: booked by staff (no online notice, staff
+    wording). Call it through ``checkout.courses``, which plans and compares first.
+    Returns the sessions in order, each with its new ``manage_token``;
+    ``sessions[0].series`` is the course.
     """
     if not sessions:
         raise ValueError("A course has at least one session.")
-    if not service.series_min_sessions <= len(sessions) <= service.series_max_sessions:
-        raise NotBookable(
-            f"{service.name} is booked as a course of {service.series_min_sessions} to "
-            f"{service.series_max_sessions} sessions."
-        )
+    refusal = service.course_length_refusal(len(sessions))
+    if refusal is not None:
+        raise NotBookable(refusal)
     number = 0
     try:
         # Not durable: a checkout books a course inside its own transaction (see above).
@@ -422,7 +527,7 @@ def series_book(
                 placed, roles = _place(
                     service=service, location=location, start=slot.start, now=now,
                     preferences=[Preference(r, res) for r, res in slot.assignment.items()],
-                    beyond_horizon=number > 1,
+                    beyond_horizon=number > 1, by_staff=by_staff,
                 )  # fmt: skip
                 booking = Booking.objects.create(
                     location=location, service=service, status=BookingStatus.CONFIRMED,
@@ -441,10 +546,10 @@ def series_book(
             )  # fmt: skip
             _tell(booked[0], first_change, now=now)
     except SlotTaken as taken:
-        raise SeriesSessionTaken(number) from taken
+        raise SeriesSessionTaken(number, by_staff=by_staff, attempt=taken.attempt) from taken
     except IntegrityError as error:
         if _is_exclusion_violation(error):
-            raise SeriesSessionTaken(number) from error
+            raise SeriesSessionTaken(number, by_staff=by_staff) from error
         raise
     return booked
 
@@ -489,14 +594,17 @@ def series_cancel(
 
 
 def series_shift(
-    *, series: Series, sessions: Mapping[int, engine.Slot], now: datetime
+    *, series: Series, sessions: Mapping[int, engine.Slot], now: datetime, by_staff: bool = False
 ) -> list[Booking]:
     """Move several sessions of a course at once, e.g. to follow one that was moved.
 
     ``sessions``: the new time (and resources, kept where still free) for each session
     number. All move or none does (``SeriesSessionTaken``, nothing changed). Their old times
     are let go first, inside the transaction, so a session may take another's old time.
-    Returns the sessions that moved; one already at its new time is left as it is.
+    Returns the sessions that moved; one already at its new time is left as it is. Each is
+    told as moved once all have moved, with ``course_moves`` (every moved session and its
+    previous start), so the patient can be sent one message for them all. ``by_staff``:
+    moved by staff (no online notice, staff wording). Call it through ``checkout.courses``.
     """
     numbers = sorted(sessions)
     number = 0
@@ -516,26 +624,35 @@ def series_shift(
                 raise NotChangeable("Only the course's confirmed sessions ahead can be moved.")
             moved = [by_number[n] for n in numbers if by_number[n].starts_at != sessions[n].start]
             Allocation.objects.filter(booking__in=moved).delete()
+            course_moves: list[tuple[Booking, datetime]] = []
             for booking in moved:
                 number = booking.series_number or 0
                 slot = sessions[number]
                 placed, roles = _place(
                     service=booking.service, location=booking.location, start=slot.start,
                     now=now, preferences=[Preference(r, res) for r, res in slot.assignment.items()],
-                    beyond_horizon=True,
+                    beyond_horizon=True, by_staff=by_staff,
                 )  # fmt: skip
                 _write_allocations(booking, placed, roles)
-                previous_starts_at = booking.starts_at
+                course_moves.append((booking, booking.starts_at))
                 booking.starts_at = slot.start
                 booking.ends_at = max(item.end for item in placed)
                 booking.sequence += 1
                 booking.save(update_fields=["starts_at", "ends_at", "sequence", "updated_at"])
-                _tell(booking, BookingChange.MOVED, now=now, previous_starts_at=previous_starts_at)
+            # Told once every session has its new time: one message can list them all.
+            # Each gets its new link as it is told; the last one's message lists them all.
+            for booking, previous_starts_at in course_moves:
+                _tell(
+                    booking, BookingChange.MOVED, now=now, previous_starts_at=previous_starts_at,
+                    course_moves=tuple(course_moves),
+                )  # fmt: skip
     except SlotTaken as taken:
-        raise SeriesSessionTaken(number, done="moved") from taken
+        raise SeriesSessionTaken(
+            number, done="moved", by_staff=by_staff, attempt=taken.attempt
+        ) from taken
     except IntegrityError as error:
         if _is_exclusion_violation(error):
-            raise SeriesSessionTaken(number, done="moved") from error
+            raise SeriesSessionTaken(number, done="moved", by_staff=by_staff) from error
         raise
     return moved
 
@@ -585,9 +702,13 @@ def booking_reschedule(
     start: datetime,
     now: datetime,
     preferences: Sequence[Preference] = (),
+    by_staff: bool = False,
 ) -> Booking:
     """Move a booking to ``start``. The old time is given up only if the new one is secured:
-    both happen in one transaction, and a failure leaves the booking as it was."""
+    both happen in one transaction, and a failure leaves the booking as it was.
+
+    ``by_staff``: moved by staff, so not held to the online notice and horizon.
+    """
     try:
         with transaction.atomic(durable=True):
             current = _locked(booking)
@@ -612,6 +733,7 @@ def booking_reschedule(
                 now=now,
                 preferences=preferences,
                 ignoring_booking=current.pk,
+                by_staff=by_staff,
             )
             _move_allocations(current, placed, roles)
             previous_starts_at = current.starts_at

@@ -30,3 +30,13 @@ def test_the_pure_modules_are_the_same_for_mypy_and_import_linter() -> None:
 def test_every_pure_module_listed_exists() -> None:
     for module in _pure_contract_modules(_pyproject()):
         assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), module
+
+
+def test_courses_are_booked_and_moved_from_the_courses_use_case_only() -> None:
+    callers = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "dermadesk").rglob("*.py")
+        if "tests" not in path.parts
+        and ("series_book(" in (text := path.read_text()) or "series_shift(" in text)
+    }
+    assert callers == {"dermadesk/scheduling/services.py", "dermadesk/checkout/courses.py"}

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from dermadesk.api.tests.calls import NOW, book, hold
-from dermadesk.checkout import checkout as checkout_module
+from dermadesk.checkout import courses as courses_module
 from dermadesk.clinic.models import Closure, Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import Patient
@@ -184,7 +184,7 @@ def test_a_session_taken_while_booking_is_409_with_what_is_known_and_nothing_boo
     def fourth_taken(*args: Any, **kwargs: Any) -> Any:
         raise SeriesSessionTaken(4)
 
-    monkeypatch.setattr(checkout_module, "series_book", fourth_taken)
+    monkeypatch.setattr(courses_module, "series_book", fourth_taken)
     response = book_course(client, hold_id, starts)
     assert response.status_code == 409
     problem = response.json()

@@ -238,7 +238,7 @@ def test_moving_a_course_session_offers_to_move_the_later_ones(
     assert local_days(sessions)[2:] == [date(2027, 1, 22), date(2027, 2, 19)]  # not yet moved
 
 
-def test_the_patient_moves_the_later_sessions_as_shown_and_is_told_of_each(
+def test_the_patient_moves_the_later_sessions_as_shown_and_is_told_in_one_email(
     client: Client, frozen_clinic: Location
 ) -> None:
     sessions = book_course(frozen_clinic)
@@ -252,8 +252,12 @@ def test_the_patient_moves_the_later_sessions_as_shown_and_is_told_of_each(
     assert local_days(sessions) == [
         date(2026, 11, 27), date(2026, 12, 31), date(2027, 1, 28), date(2027, 2, 25)
     ]  # fmt: skip
-    changes = OutboundMessage.objects.filter(template_key="booking-change").order_by("pk")
-    assert [m.recipient for m in changes] == ["ada@example.com"] * 3
+    assert "We have sent you an email with every new time." in response.text
+    # One email for the session moved, one for the two that followed it.
+    [change] = OutboundMessage.objects.filter(template_key="booking-change")
+    [course_change] = OutboundMessage.objects.filter(template_key="booking-course-change")
+    assert {change.recipient, course_change.recipient} == {"ada@example.com"}
+    assert "- Session 3: Thursday 28 January 2027" in course_change.text_body
     assert "See new times for them" not in response.text
 
 

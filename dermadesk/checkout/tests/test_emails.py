@@ -15,8 +15,8 @@ from dermadesk.clinic.models import Location
 from dermadesk.notifications.delivery import Outcome, message_deliver
 from dermadesk.notifications.models import MessageStatus, OutboundMessage
 from dermadesk.patients.models import Patient
-from dermadesk.scheduling.models import Booking, BookingChannel, Service
-from dermadesk.scheduling.queries import available_slots, series_proposal
+from dermadesk.scheduling.models import Booking, BookingChannel, Series, Service
+from dermadesk.scheduling.queries import available_slots, course_shift, series_proposal
 from dermadesk.scheduling.services import (
     booking_cancel,
     booking_confirm,
@@ -24,6 +24,7 @@ from dermadesk.scheduling.services import (
     booking_hold,
     booking_reschedule,
     series_book,
+    series_shift,
 )
 from dermadesk.scheduling.tests.conftest import course_of, link_token
 
@@ -267,3 +268,69 @@ def test_a_sent_message_keeps_no_working_link(frozen_clinic: Location, patient: 
     assert token not in confirmation.text_body + confirmation.html_body
     assert "removed after sending" in confirmation.text_body
     assert confirmation.private_values == []
+
+
+def prp_course(location: Location, patient: Patient) -> Series:
+    service = Service.objects.get(slug="micro-needling-prp")
+    start = datetime(2026, 11, 30, 10, tzinfo=location.zone)
+    [first] = available_slots(
+        service=service, location=location, start=start, end=start + timedelta(minutes=1),
+        now=NOW,
+    )  # fmt: skip
+    plan = series_proposal(service=service, location=location, first=first, count=4, now=NOW)
+    return course_of(series_book(
+        service=service, location=location, sessions=[s.slot for s in plan.sessions if s.slot],
+        now=NOW, channel=BookingChannel.WEB, patient_id=patient.pk,
+    ))  # fmt: skip
+
+
+def test_later_sessions_moved_together_make_one_email_with_an_event_for_each(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    series = prp_course(frozen_clinic, patient)
+    second = series.bookings.get(series_number=2)
+    second = booking_reschedule(booking=second, start=second.starts_at + timedelta(days=7), now=NOW)
+    shift = course_shift(booking=second, now=NOW, after=NOW)
+    assert shift is not None
+    sessions = {b.series_number or 0: p.slot for b, p in shift.proposed() if p.slot}
+    moved = series_shift(series=series, sessions=sessions, now=NOW)
+    assert [b.series_number for b in moved] == [3, 4]
+
+    [email] = OutboundMessage.objects.filter(template_key="booking-course-change")
+    assert email.recipient == "ada@example.com"
+    assert email.subject == "2 sessions of your course have moved"
+    assert (
+        "- Session 3: Monday 1 February 2027 at 10:00 a.m. CST "
+        "(was Monday 25 January 2027 at 10:00 a.m. CST)" in email.text_body
+    )
+    assert "- Session 4: Monday 1 March 2027" in email.text_body
+    fourth_link = f"/book/manage/{moved[1].manage_token}/"
+    assert fourth_link in email.text_body
+    # No separate change email for either session.
+    assert not any("change" in waiting(booking) for booking in moved)
+    [attachment] = email.attachments
+    events = Calendar.from_ical(attachment["content"]).walk("VEVENT")
+    assert [(str(e["UID"]), e["SEQUENCE"], e.decoded("DTSTART")) for e in events] == [
+        (f"{b.public_id}@dermadesk", 1, b.starts_at) for b in moved
+    ]
+
+
+def test_later_sessions_moved_together_each_get_their_reminders_again(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    series = prp_course(frozen_clinic, patient)
+    second = series.bookings.get(series_number=2)
+    second = booking_reschedule(booking=second, start=second.starts_at + timedelta(days=7), now=NOW)
+    later = list(series.bookings.filter(series_number__gt=2).order_by("series_number"))
+    old_reminders = [waiting(booking)["reminder-24h"] for booking in later]
+    shift = course_shift(booking=second, now=NOW, after=NOW)
+    assert shift is not None
+    sessions = {b.series_number or 0: p.slot for b, p in shift.proposed() if p.slot}
+    moved = series_shift(series=series, sessions=sessions, now=NOW)
+    for old in old_reminders:
+        old.refresh_from_db()
+        assert old.status == MessageStatus.CANCELLED
+    for booking in moved:
+        messages = waiting(booking)
+        assert messages["reminder-24h"].due_at == booking.starts_at - timedelta(hours=24)
+        assert messages["reminder-48h"].due_at == booking.starts_at - timedelta(hours=48)

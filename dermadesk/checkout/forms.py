@@ -1,4 +1,4 @@
-"""Staff forms of the scheduling admin: they check input, the services do the rest."""
+"""Staff forms of the admin's course booking: they check input, the use-cases do the rest."""
 
 from datetime import date, datetime, time
 from typing import Any
@@ -44,11 +44,9 @@ class CourseBookingForm(forms.Form):
         data = super().clean() or {}
         service, count = data.get("service"), data.get("sessions")
         if isinstance(service, Service) and isinstance(count, int):
-            low, high = service.series_min_sessions, service.series_max_sessions
-            if not low <= count <= high:
-                self.add_error(
-                    "sessions", f"{service.name} is a course of {low} to {high} sessions."
-                )
+            refusal = service.course_length_refusal(count)
+            if refusal is not None:
+                self.add_error("sessions", refusal)
         location, clinician = data.get("location"), data.get("clinician")
         if (
             isinstance(clinician, Resource)

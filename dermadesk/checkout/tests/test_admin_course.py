@@ -92,10 +92,37 @@ def test_a_proposal_that_changed_since_it_was_shown_books_nothing(
 def test_a_first_time_that_is_not_free_shows_times_nearby(
     clinic: Location, ada: Patient, manager: Client
 ) -> None:
-    response = manager.post(URL, course_form(clinic, ada, first_time="03:00") | {"propose": "1"})
+    booking_create(service=Service.objects.get(slug="micro-needling-prp"), location=clinic,
+                   start=datetime(2026, 11, 26, 10, tzinfo=clinic.zone), now=NOW,
+                   channel=BookingChannel.STAFF)  # fmt: skip
+    response = manager.post(URL, course_form(clinic, ada) | {"propose": "1"})
     assert response.status_code == 409
-    assert "That first time is not free" in response.text
+    assert "That time is not free for this treatment" in response.text
     assert "Free first times nearby" in response.text
+
+
+def test_a_first_time_outside_the_clinics_hours_is_refused_in_staff_words(
+    clinic: Location, ada: Patient, manager: Client
+) -> None:
+    response = manager.post(URL, course_form(clinic, ada, first_time="03:00") | {"propose": "1"})
+    assert response.status_code == 400
+    assert "This time is outside the clinic&#x27;s hours." in response.text
+    assert "online" not in response.text.split('class="errornote"')[1].split("</div>")[0]
+    assert "Free first times nearby" in response.text
+
+
+def test_staff_book_a_course_starting_within_the_online_notice(
+    clinic: Location, ada: Patient, manager: Client
+) -> None:
+    # NOW is 2 p.m. on Wednesday 25 November; online, the first time would be 4 p.m.
+    form = course_form(clinic, ada, first_date="2026-11-25", first_time="15:00")
+    proposal = manager.post(URL, form | {"propose": "1"})
+    assert proposal.status_code == 200, proposal.text
+    starts = proposal.text.split('name="starts" value="')[1].split('"')[0]
+    response = manager.post(URL, form | {"book": "1", "starts": starts}, follow=True)
+    assert "Booked 4 sessions" in response.text
+    first = Series.objects.get().bookings.get(series_number=1)
+    assert first.starts_at == datetime(2026, 11, 25, 15, tzinfo=clinic.zone)
 
 
 def test_a_course_outside_the_treatments_limits_is_refused(
@@ -103,7 +130,7 @@ def test_a_course_outside_the_treatments_limits_is_refused(
 ) -> None:
     response = manager.post(URL, course_form(clinic, ada, sessions=9) | {"propose": "1"})
     assert response.status_code == 400
-    assert "Micro-Needling with PRP is a course of 4 to 6 sessions." in response.text
+    assert "Micro-Needling with PRP is booked as a course of 4 to 6 sessions." in response.text
 
 
 def test_the_chosen_clinician_takes_every_session_where_free(

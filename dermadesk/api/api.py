@@ -42,6 +42,7 @@ from dermadesk.booking.course_plan import course_plan_from, planned_starts, sess
 from dermadesk.booking.manage import changeable_online, managed_booking
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
+from dermadesk.limits.client import client_address
 from dermadesk.patients.models import Patient
 from dermadesk.patients.queries import consent_status
 from dermadesk.patients.services import PatientError, patient_find_or_create, visit_consents_sign
@@ -423,7 +424,7 @@ def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
         visit_consents_sign(
             patient=patient, consents=consents, optional_kinds=data.consent.optional,
             typed_name=data.consent.typed_name, now=now,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request),
             user_agent=request.headers.get("User-Agent", ""), booking=held,
         )  # fmt: skip
     except PatientError as refused:

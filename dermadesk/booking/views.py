@@ -36,6 +36,7 @@ from dermadesk.booking.manage import (
 from dermadesk.booking.policy import notice_in_words
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
+from dermadesk.limits.client import client_address
 from dermadesk.patients.models import Patient
 from dermadesk.patients.queries import ConsentStatus, consent_status
 from dermadesk.patients.services import (
@@ -706,7 +707,7 @@ def _consent_form(
         visit_consents_sign(
             patient=patient, consents=consents, optional_kinds=chosen,
             typed_name=form.cleaned_data["typed_name"], now=now,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_address(request),
             user_agent=request.headers.get("User-Agent", ""), booking=booking,
         )  # fmt: skip
     except NameMismatch as mismatch:

@@ -40,7 +40,7 @@ def client_address(remote_addr: str, forwarded_for: str | None, *, proxies: int)
     connection's own address is the answer, never anything the client wrote.
     """
     remote = parse_address(remote_addr)
-    own = str(remote) if remote is not None else remote_addr.strip()
+    own = str(remote) if remote is not None else ""  # e.g. a Unix socket: no address
     if proxies <= 0 or not forwarded_for:
         return own
     entries = forwarded_for.split(",")

@@ -37,12 +37,12 @@ from dermadesk.api.schemas import (
     ServiceOut,
 )
 from dermadesk.api.staff import router as staff_router
-from dermadesk.api.throttle import ClientThrottle
+from dermadesk.api.throttle import ClientThrottle, check_hold_rate
 from dermadesk.booking.course_plan import course_plan_from, planned_starts, sessions_allowed
 from dermadesk.booking.manage import changeable_online, managed_booking
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
-from dermadesk.limits.client import client_address
+from dermadesk.limits.client import client_address, hold_holder
 from dermadesk.patients.models import Patient
 from dermadesk.patients.queries import consent_status
 from dermadesk.patients.services import PatientError, patient_find_or_create, visit_consents_sign
@@ -54,6 +54,7 @@ from dermadesk.scheduling.services import (
     SchedulingError,
     SeriesSessionTaken,
     SlotTaken,
+    TooManyHolds,
     booking_cancel,
     booking_confirm,
     booking_hold,
@@ -253,13 +254,17 @@ def questions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @api.post("/holds", response={201: HoldOut, **PROBLEMS}, tags=["booking"])
 def create_hold(request: HttpRequest, data: HoldIn) -> Status[HoldOut]:
     """Hold a free start while the patient gives their details (``BOOKING_HOLD_MINUTES``)."""
+    check_hold_rate(request)
     service, place = online_service(data.service), location_named(data.location)
     now = timezone.now()
     start = instant(data.start, now)
     try:
         held = booking_hold(
-            service=service, location=place, start=start, now=now, channel=BookingChannel.API
-        )
+            service=service, location=place, start=start, now=now, channel=BookingChannel.API,
+            holder=hold_holder(request, with_session=False),
+        )  # fmt: skip
+    except TooManyHolds as refused:
+        raise ApiProblem(429, "Too many times held", str(refused)) from refused
     except SlotTaken:
         raise time_taken(service, place, start, now) from None
     except NotBookable as refused:

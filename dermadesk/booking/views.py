@@ -36,7 +36,9 @@ from dermadesk.booking.manage import (
 from dermadesk.booking.policy import notice_in_words
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
-from dermadesk.limits.client import client_address
+from dermadesk.limits.client import client_address, hold_holder
+from dermadesk.limits.pages import rate_limited
+from dermadesk.limits.pages import refused as limits_refused
 from dermadesk.patients.models import Patient
 from dermadesk.patients.queries import ConsentStatus, consent_status
 from dermadesk.patients.services import (
@@ -66,10 +68,12 @@ from dermadesk.scheduling.services import (
     SchedulingError,
     SeriesSessionTaken,
     SlotTaken,
+    TooManyHolds,
     booking_cancel,
     booking_confirm,
     booking_extend_hold,
     booking_hold,
+    booking_hold_claim_email,
     booking_reschedule,
     series_book,
     series_cancel,
@@ -260,6 +264,7 @@ def choose_time(request: HttpRequest, service: str, day: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("holds", setting="BOOKING_HOLD_RATE_LIMIT")
 def hold_time(request: HttpRequest, service: str) -> HttpResponse:
     """Hold the chosen start for the patient while they fill in their details."""
     chosen = _service(service)
@@ -275,8 +280,11 @@ def hold_time(request: HttpRequest, service: str) -> HttpResponse:
     day_page = reverse("booking:day", args=[chosen.slug])
     try:
         held = booking_hold(
-            service=chosen, location=location, start=start, now=now, channel=BookingChannel.WEB
-        )
+            service=chosen, location=location, start=start, now=now, channel=BookingChannel.WEB,
+            holder=hold_holder(request),
+        )  # fmt: skip
+    except TooManyHolds as refused:
+        return limits_refused(request, str(refused), refused.retry_after)
     except SlotTaken as taken:
         alternatives = nearest_alternatives(
             service=chosen, location=location, around=start, now=now
@@ -505,6 +513,10 @@ def details(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             draft.details = {key: str(value) for key, value in form.cleaned_data.items()}
             draft.save(request.session)
+            try:  # the email is known now: the hold counts against it too
+                booking_hold_claim_email(booking=held, email=form.cleaned_data["email"], now=now)
+            except TooManyHolds as refused:
+                return limits_refused(request, str(refused), refused.retry_after)
             return redirect(NEXT_AFTER_DETAILS)
         draft.details = {key: request.POST.get(key, "") for key in form.fields}
         draft.save(request.session)

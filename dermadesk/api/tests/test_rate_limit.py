@@ -6,10 +6,14 @@ import urllib.error
 import urllib.request
 
 import pytest
+import time_machine
 from django.test import Client
 from pytest_django.fixtures import Settings
 
+from dermadesk.api.tests.calls import NOW, hold
+from dermadesk.clinic.models import Location
 from dermadesk.limits.tests.processes import environment, gunicorn
+from dermadesk.scheduling.models import Booking, BookingStatus
 
 
 def forged() -> str:
@@ -74,3 +78,33 @@ def test_two_server_processes_share_one_limit() -> None:
                 statuses.append(refused.code)
     assert statuses.count(200) == 20
     assert statuses.count(429) == 10
+
+
+def at_quarter_past(hour: int) -> str:
+    return f"2026-11-27T{hour:02d}:15:00-06:00"
+
+
+def test_one_address_holds_at_most_the_limit_through_the_api(
+    client: Client, frozen_clinic: Location, settings: Settings
+) -> None:
+    settings.BOOKING_HOLDS_PER_CLIENT = 3
+    with time_machine.travel(NOW, tick=False):
+        answers = [hold(client, "consultation", at_quarter_past(hour)) for hour in range(9, 14)]
+    assert [answer.status_code for answer in answers] == [201, 201, 201, 429, 429]
+    problem = answers[3].json()
+    assert answers[3]["Content-Type"] == "application/problem+json"
+    assert problem["title"] == "Too many times held"
+    assert "Please finish booking a time you are holding" in problem["detail"]
+    assert Booking.objects.filter(status=BookingStatus.HELD).count() == 3
+
+
+def test_api_holds_count_in_the_hold_rate_of_the_pages(
+    client: Client, frozen_clinic: Location, settings: Settings
+) -> None:
+    settings.BOOKING_HOLD_RATE_LIMIT = "2/h"
+    with time_machine.travel(NOW, tick=False):
+        page = client.post("/book/consultation/hold/", {"start": at_quarter_past(9)})
+        answers = [hold(client, "consultation", at_quarter_past(hour)) for hour in (10, 11)]
+    assert page.status_code == 302
+    assert [answer.status_code for answer in answers] == [201, 429]
+    assert answers[1].json()["title"] == "Too many requests"

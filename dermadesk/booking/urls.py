@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dermadesk.booking import views
+from dermadesk.booking import views, waitlist_confirm
 
 app_name = "booking"
 
@@ -25,6 +25,7 @@ urlpatterns = [
     path("manage/<str:token>/move/to/", views.manage_move, name="move-to"),
     path("manage/<str:token>/move/<str:day>/", views.manage_move_time, name="move-time"),
     path("offer/<str:token>/", views.waitlist_offer_page, name="offer"),
+    path("waitlist/confirm/<str:token>/", waitlist_confirm.confirm_page, name="waitlist-confirm"),
     path("<slug:service>/", views.choose_day, name="day"),
     path("<slug:service>/waitlist/", views.waitlist_join_page, name="waitlist"),
     path("<slug:service>/hold/", views.hold_time, name="hold"),

@@ -36,7 +36,7 @@ from dermadesk.booking.manage import (
 from dermadesk.booking.policy import notice_in_words
 from dermadesk.booking.tokens import manage_token
 from dermadesk.clinic.models import Location
-from dermadesk.limits.client import client_address, hold_holder
+from dermadesk.limits.client import address_digest, client_address, hold_holder
 from dermadesk.limits.pages import rate_limited
 from dermadesk.limits.pages import refused as limits_refused
 from dermadesk.patients.models import Patient
@@ -395,6 +395,7 @@ def course(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("waitlist", setting="WAITLIST_RATE_LIMIT")
 def waitlist_join_page(request: HttpRequest, service: str) -> HttpResponse:
     """Join the waitlist: dates, parts of the day, perhaps a clinician, and how to reach you."""
     chosen = _service(service)
@@ -417,6 +418,7 @@ def waitlist_join_page(request: HttpRequest, service: str) -> HttpResponse:
                 first_day=data["first_day"], last_day=data["last_day"],
                 parts_of_day=list(data["parts_of_day"]),
                 clinician_id=int(data["clinician"]) if data["clinician"] else None, now=now,
+                client=address_digest(request),
             )  # fmt: skip
         except WaitlistError as refused:
             form.add_error(None, str(refused))

@@ -20,6 +20,11 @@ def wait_for_room(ends: Iterable[datetime], *, now: datetime, limit: int) -> tim
     return running[len(running) - limit] - now
 
 
+def has_room(running: int, *, limit: int) -> bool:
+    """Whether one more may open beside ``running`` open ones (a ``limit`` of 0: no limit)."""
+    return limit <= 0 or running < limit
+
+
 def may_extend(extensions_so_far: int, *, allowed: int) -> bool:
     """Whether a hold extended ``extensions_so_far`` times may be extended once more."""
     return extensions_so_far < allowed

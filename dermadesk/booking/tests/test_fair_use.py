@@ -1,5 +1,6 @@
 """Fair use on the booking pages: one client cannot hold the calendar, however it tries."""
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,8 +13,10 @@ from pytest_django.fixtures import Settings
 
 from dermadesk.booking.tests.test_flow import harmless_answers
 from dermadesk.clinic.models import Location
+from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentSignature
 from dermadesk.scheduling.models import Booking, BookingStatus, Service
+from dermadesk.waitlist.models import OPEN_STATUSES, EntryStatus, WaitlistEntry
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
 DETAILS = {
@@ -150,3 +153,58 @@ def test_nothing_of_who_held_is_kept_in_clear(client: Client, frozen_clinic: Loc
     assert "ada@example.com" not in stored
     assert str(client.session.session_key) not in stored
     assert timedelta(0) < held.hold_expires_at - NOW  # type: ignore[operator]
+
+
+def join_waitlist(client: Client, email: str = "ada@example.com") -> int:
+    return client.post(
+        "/book/micro-needling-prp/waitlist/",
+        {
+            "first_day": "2026-11-27", "last_day": "2026-12-04", "clinician": "",
+            "given_name": "Ada", "family_name": "Lovelace", "email": email,
+            "phone": "(217) 555-0199",
+        },
+    ).status_code  # fmt: skip
+
+
+def test_the_waitlist_page_is_rate_limited_and_capped_per_client(
+    frozen_clinic: Location, settings: Settings
+) -> None:
+    settings.WAITLIST_ENTRIES_PER_CLIENT = 2
+    settings.WAITLIST_RATE_LIMIT = "4/h"
+    client = Client()
+    statuses = [join_waitlist(client, f"person{n}@example.com") for n in range(5)]
+    # Two entries; the third is refused on the page (400, kept as typed); then paused.
+    assert statuses == [200, 200, 400, 400, 429]
+    assert WaitlistEntry.objects.count() == 2
+    refused = Client().get("/book/micro-needling-prp/waitlist/")
+    assert refused.status_code == 200  # looking is never limited
+
+
+def test_one_client_in_a_loop_takes_at_most_the_limits(
+    frozen_clinic: Location, settings: Settings
+) -> None:
+    """One session, one address, one email: holding, asking for more time and joining the
+    waitlist thirty times over holds only a few times, briefly, and sends a few emails."""
+    settings.BOOKING_HOLDS_PER_CLIENT = 3
+    settings.BOOKING_HOLD_EXTENSIONS = 2
+    settings.WAITLIST_ENTRIES_PER_CLIENT = 3
+    client = Client()
+    statuses: Counter[int] = Counter()
+    for round_ in range(30):
+        hour, minute = 8 + round_ % 10, 15 * (round_ % 4)
+        statuses[hold(client, frozen_clinic, hour, minute)] += 1
+        statuses[client.post("/book/details/", DETAILS).status_code] += 1
+        for _ in range(3):
+            client.post("/book/hold/extend/")
+        statuses[join_waitlist(client)] += 1
+    held = Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__gt=NOW)
+    assert held.count() <= 3
+    assert max(booking.hold_extensions for booking in Booking.objects.all()) <= 2
+    assert not held.filter(hold_expires_at__gt=NOW + timedelta(minutes=10)).exists()
+    assert WaitlistEntry.objects.filter(status__in=OPEN_STATUSES).count() <= 3
+    assert not WaitlistEntry.objects.exclude(status=EntryStatus.PENDING).exists()
+    emails = OutboundMessage.objects.filter(recipient="ada@example.com")
+    assert emails.count() <= 3  # one confirmation link per waitlist place, nothing else
+    assert statuses[429] > 0
+    print(f"\nOne client, 30 rounds: {dict(statuses)}; live holds {held.count()}, "
+          f"waitlist places {WaitlistEntry.objects.count()}, emails {emails.count()}")  # fmt: skip

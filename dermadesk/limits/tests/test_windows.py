@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dermadesk.limits.fair_use import may_extend, wait_for_room, wait_in_words
+from dermadesk.limits.fair_use import has_room, may_extend, wait_for_room, wait_in_words
 from dermadesk.limits.windows import Rate, judge, parse_rate, window_start
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)
@@ -93,6 +93,11 @@ def test_one_more_may_start_exactly_when_fewer_than_the_limit_are_running(
 
 def test_no_limit_when_the_limit_is_zero() -> None:
     assert wait_for_room([NOW + timedelta(hours=1)] * 9, now=NOW, limit=0) is None
+
+
+@given(st.integers(0, 10), st.integers(0, 10))
+def test_one_more_may_open_below_the_limit_or_without_one(running: int, limit: int) -> None:
+    assert has_room(running, limit=limit) == (limit == 0 or running < limit)
 
 
 def test_a_hold_may_be_extended_the_allowed_number_of_times() -> None:

@@ -49,7 +49,8 @@ def rate_limited(scope: str, *, setting: str, methods: tuple[str, ...] = ("POST"
                         request,
                         "We have had a lot of requests from your connection in a short "
                         "time, so we have paused them for a while. Nothing you chose before "
-                        f"is lost. Please try again in {wait_in_words(wait)}, or call us.",
+                        f"is lost. Please try again in {wait_in_words(wait)}, or call us: "
+                        "our phone number is at the foot of this page.",
                         wait,
                     )
             return view(request, *args, **kwargs)

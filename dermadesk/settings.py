@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from dermadesk.environment import env_bool, env_int, env_list, env_str
+from dermadesk.limits.windows import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DERMADESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "dermadesk.contact",
     "dermadesk.waitlist",
     "dermadesk.api",
+    "dermadesk.limits",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +173,11 @@ BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)
 BOOKING_CHANGE_NOTICE_HOURS = env_int("BOOKING_CHANGE_NOTICE_HOURS", 24)
 # A manage link works until this many days after its visit (and stops at the next change).
 BOOKING_LINK_DAYS_AFTER_VISIT = env_int("BOOKING_LINK_DAYS_AFTER_VISIT", 2)
+# Fair use: live holds one browser session, one client address and one email may keep at
+# once; how many times one hold may be given more time; how often one client may hold.
+BOOKING_HOLDS_PER_CLIENT = env_int("BOOKING_HOLDS_PER_CLIENT", 3)
+BOOKING_HOLD_EXTENSIONS = env_int("BOOKING_HOLD_EXTENSIONS", 2)
+BOOKING_HOLD_RATE_LIMIT = env_str("BOOKING_HOLD_RATE_LIMIT", "20/h")
 
 # Patients and screening.
 # How long screening answers stay valid: the treatment date must fall within this many days
@@ -190,6 +197,11 @@ PATIENT_SESSION_MINUTES = env_int("PATIENT_SESSION_MINUTES", 30)
 
 # How long a time freed for someone on the waitlist is held for them to take it.
 WAITLIST_OFFER_HOURS = env_int("WAITLIST_OFFER_HOURS", 2)
+# Fair use of the waitlist: open entries per client address and per email; how often one
+# client may send the form; how long the link confirming the email works (then it lapses).
+WAITLIST_ENTRIES_PER_CLIENT = env_int("WAITLIST_ENTRIES_PER_CLIENT", 3)
+WAITLIST_RATE_LIMIT = env_str("WAITLIST_RATE_LIMIT", "10/h")
+WAITLIST_CONFIRM_HOURS = env_int("WAITLIST_CONFIRM_HOURS", 24)
 
 # The JSON API (dermadesk/api). Requests per client address, e.g. "120/m" or "2000/h".
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
@@ -198,6 +210,12 @@ CORS_ALLOWED_ORIGINS = env_list("API_CORS_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
 # The country a phone number without a country code belongs to (two letters, e.g. US, GB).
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US").upper()
+
+for _rate in ("API_RATE_LIMIT", "BOOKING_HOLD_RATE_LIMIT", "WAITLIST_RATE_LIMIT"):
+    try:
+        parse_rate(globals()[_rate])
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"{_rate}: {_error}") from _error
 
 # Background tasks: Django's tasks framework, stored in the database, run by `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -249,8 +267,13 @@ CONTACT_STAFF_EMAILS = env_list("CONTACT_STAFF_EMAILS", [])
 CONTACT_LIMIT_PER_IP = env_int("CONTACT_LIMIT_PER_IP", 5)
 CONTACT_LIMIT_PER_EMAIL = env_int("CONTACT_LIMIT_PER_EMAIL", 3)
 CONTACT_LIMIT_WINDOW_MINUTES = env_int("CONTACT_LIMIT_WINDOW_MINUTES", 60)
-# Where the sender's IP address is read (behind a proxy, e.g. HTTP_X_REAL_IP).
-CONTACT_CLIENT_IP_HEADER = env_str("CONTACT_CLIENT_IP_HEADER", "REMOTE_ADDR")
+if env_str("CONTACT_CLIENT_IP_HEADER", "REMOTE_ADDR") != "REMOTE_ADDR":
+    # Replaced by BEHIND_PROXY and TRUSTED_PROXIES, which every limit now shares: refuse to
+    # start rather than silently count every sender as the proxy.
+    raise ImproperlyConfigured(
+        "CONTACT_CLIENT_IP_HEADER is no longer read. Behind a reverse proxy, set "
+        "BEHIND_PROXY=1 (and TRUSTED_PROXIES to the number of proxies in front) instead."
+    )
 
 # Security. HTTPS-only cookies and redirects unless DEBUG; turn the redirect off only behind
 # a proxy that already redirects, or for a local production-like run.
@@ -260,8 +283,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-if env_bool("BEHIND_PROXY", False):
+# Behind our own reverse proxies: trust X-Forwarded-Proto, and read the client's address
+# from the TRUSTED_PROXIES-th entry of X-Forwarded-For from the right (dermadesk.limits).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if TRUSTED_PROXIES < 1:
+        raise ImproperlyConfigured("TRUSTED_PROXIES must be 1 or more when BEHIND_PROXY is on.")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

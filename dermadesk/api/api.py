@@ -41,7 +41,7 @@ from dermadesk.api.schemas import (
     ServiceOut,
 )
 from dermadesk.api.staff import router as staff_router
-from dermadesk.api.throttle import ClientThrottle
+from dermadesk.api.throttle import ClientThrottle, check_hold_rate
 from dermadesk.checkout.checkout import (
     AcceptedCourse,
     ConsentGiven,
@@ -63,6 +63,7 @@ from dermadesk.checkout.signin import (
     sign_in_code_send,
 )
 from dermadesk.clinic.models import Location
+from dermadesk.limits.client import client_address, hold_holder
 from dermadesk.patients.login import CodeRefused
 from dermadesk.patients.queries import consent_status
 from dermadesk.patients.services import InvalidPatientDetails, PatientError
@@ -74,6 +75,7 @@ from dermadesk.scheduling.services import (
     SchedulingError,
     SeriesSessionTaken,
     SlotTaken,
+    TooManyHolds,
     booking_cancel,
     booking_hold,
     booking_reschedule,
@@ -282,13 +284,17 @@ def questions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @api.post("/holds", response={201: HoldOut, **PROBLEMS}, tags=["booking"])
 def create_hold(request: HttpRequest, data: HoldIn) -> Status[HoldOut]:
     """Hold a free start while the patient gives their details (``BOOKING_HOLD_MINUTES``)."""
+    check_hold_rate(request)
     service, place = online_service(data.service), location_named(data.location)
     now = timezone.now()
     start = instant(data.start, now)
     try:
         held = booking_hold(
-            service=service, location=place, start=start, now=now, channel=BookingChannel.API
-        )
+            service=service, location=place, start=start, now=now, channel=BookingChannel.API,
+            holder=hold_holder(request, with_session=False),
+        )  # fmt: skip
+    except TooManyHolds as refused:
+        raise ApiProblem(429, "Too many times held", str(refused)) from refused
     except SlotTaken:
         raise time_taken(service, place, start, now) from None
     except NotBookable as refused:
@@ -425,12 +431,14 @@ def create_booking(request: HttpRequest, data: BookingIn) -> Status[BookingOut]:
             answers=data.answers, course=course, channel=BookingChannel.API, now=now,
             consent=ConsentGiven(
                 typed_name=data.consent.typed_name, optional_kinds=data.consent.optional,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_address(request),
                 user_agent=request.headers.get("User-Agent", ""),
             ),
         )  # fmt: skip
     except EmailNotProven as refused:
         raise ApiProblem(403, "Email not proven", str(refused)) from refused
+    except TooManyHolds as refused:
+        raise ApiProblem(429, "Too many times held", str(refused)) from refused
     except InvalidAnswers as invalid:
         raise ApiProblem(
             422, "Invalid answers", "Some screening answers are missing or not valid.",

@@ -23,6 +23,7 @@ from dermadesk.checkout.course_plan import (
 )
 from dermadesk.checkout.courses import sessions_allowed
 from dermadesk.clinic.models import Location
+from dermadesk.limits.client import client_address
 from dermadesk.patients.login import proven_account
 from dermadesk.patients.models import PatientAccount
 from dermadesk.patients.queries import ConsentStatus
@@ -255,8 +256,9 @@ def consent_form(
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from, as recorded with a signature."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request came from (behind a trusted proxy, the one it saw), as
+    recorded with a signature."""
+    return client_address(request)
 
 
 # Who is booking, and whether they proved their email address in this browser.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dermadesk.booking import manage_pages, waitlist_pages, wizard
+from dermadesk.booking import manage_pages, waitlist_confirm, waitlist_pages, wizard
 
 app_name = "booking"
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("manage/<str:token>/move/to/", manage_pages.manage_move, name="move-to"),
     path("manage/<str:token>/move/<str:day>/", manage_pages.manage_move_time, name="move-time"),
     path("offer/<str:token>/", waitlist_pages.waitlist_offer_page, name="offer"),
+    path("waitlist/confirm/<str:token>/", waitlist_confirm.confirm_page, name="waitlist-confirm"),
     path("<slug:service>/", wizard.choose_day, name="day"),
     path("<slug:service>/waitlist/", waitlist_pages.waitlist_join_page, name="waitlist"),
     path("<slug:service>/hold/", wizard.hold_time, name="hold"),

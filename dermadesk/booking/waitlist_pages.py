@@ -14,6 +14,8 @@ from dermadesk.booking.pages import (
     problem,
     zone_context,
 )
+from dermadesk.limits.client import address_digest
+from dermadesk.limits.pages import rate_limited
 from dermadesk.scheduling.models import (
     BookingStatus,
     Resource,
@@ -24,6 +26,7 @@ from dermadesk.waitlist.services import WaitlistError, entry_from_token, waitlis
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("waitlist", setting="WAITLIST_RATE_LIMIT")
 def waitlist_join_page(request: HttpRequest, service: str) -> HttpResponse:
     """Join the waitlist: dates, parts of the day, perhaps a clinician, and how to reach you."""
     chosen = online_service(service)
@@ -46,6 +49,7 @@ def waitlist_join_page(request: HttpRequest, service: str) -> HttpResponse:
                 first_day=data["first_day"], last_day=data["last_day"],
                 parts_of_day=list(data["parts_of_day"]),
                 clinician_id=int(data["clinician"]) if data["clinician"] else None, now=now,
+                client=address_digest(request),
             )  # fmt: skip
         except WaitlistError as refused:
             form.add_error(None, str(refused))

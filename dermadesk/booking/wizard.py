@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,6 +62,9 @@ from dermadesk.checkout.manage import (
 )
 from dermadesk.checkout.policy import notice_in_words
 from dermadesk.checkout.signin import same_email, sign_in_code_check, sign_in_code_send
+from dermadesk.limits.client import hold_holder
+from dermadesk.limits.pages import rate_limited
+from dermadesk.limits.pages import refused as limits_refused
 from dermadesk.patients.login import CodeRefused
 from dermadesk.patients.services import (
     PatientError,
@@ -80,9 +84,11 @@ from dermadesk.scheduling.services import (
     SchedulingError,
     SeriesSessionTaken,
     SlotTaken,
+    TooManyHolds,
     booking_cancel,
     booking_extend_hold,
     booking_hold,
+    booking_hold_claim_email,
 )
 from dermadesk.screening.models import ScreeningOutcome, ScreeningResponse
 from dermadesk.screening.queries import current_questionnaire, questions_for
@@ -136,6 +142,7 @@ def choose_time(request: HttpRequest, service: str, day: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("holds", setting="BOOKING_HOLD_RATE_LIMIT")
 def hold_time(request: HttpRequest, service: str) -> HttpResponse:
     """Hold the chosen start for the patient while they fill in their details."""
     chosen = online_service(service)
@@ -151,8 +158,11 @@ def hold_time(request: HttpRequest, service: str) -> HttpResponse:
     day_page = reverse("booking:day", args=[chosen.slug])
     try:
         held = booking_hold(
-            service=chosen, location=location, start=start, now=now, channel=BookingChannel.WEB
-        )
+            service=chosen, location=location, start=start, now=now, channel=BookingChannel.WEB,
+            holder=hold_holder(request),
+        )  # fmt: skip
+    except TooManyHolds as refused:
+        return limits_refused(request, str(refused), refused.retry_after)
     except SlotTaken as taken:
         alternatives = nearest_alternatives(
             service=chosen, location=location, around=start, now=now
@@ -252,6 +262,13 @@ def details(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             draft.details = {key: str(value) for key, value in form.cleaned_data.items()}
             draft.save(request.session)
+            try:  # the email is known now: the hold counts against it too
+                with transaction.atomic(durable=True):
+                    booking_hold_claim_email(
+                        booking=held, email=form.cleaned_data["email"], now=now
+                    )
+            except TooManyHolds as refused:
+                return limits_refused(request, str(refused), refused.retry_after)
             if same_email(draft.details["email"], proven_email(request)):
                 return redirect("booking:screening")
             return _send_code(request, draft.details["email"], held, now)

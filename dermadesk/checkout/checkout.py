@@ -30,7 +30,11 @@ from dermadesk.patients.queries import ConsentStatus, consent_status, find_patie
 from dermadesk.patients.services import patient_find_or_create, visit_consents_sign
 from dermadesk.scheduling.models import Booking, BookingChannel
 from dermadesk.scheduling.series import SeriesPlan
-from dermadesk.scheduling.services import booking_cancel, booking_confirm
+from dermadesk.scheduling.services import (
+    booking_cancel,
+    booking_confirm,
+    booking_hold_claim_email,
+)
 from dermadesk.screening.models import ScreeningResponse
 from dermadesk.screening.queries import current_questionnaire, valid_screening
 from dermadesk.screening.services import screening_submit
@@ -297,6 +301,8 @@ def checkout_book(
     refused: ScreeningResponse | None = None
     with transaction.atomic(durable=True):
         patient = _patient(person, proven_email, now.astimezone(held.location.zone).date())
+        # The email is known now: the hold counts against it too (``TooManyHolds``).
+        booking_hold_claim_email(booking=held, email=person.email, now=now)
         if held.service.requires_screening:
             earlier = (
                 None

@@ -23,6 +23,7 @@ from dermadesk.contact.services import (
     contact_message_submit,
     hash_client_address,
 )
+from dermadesk.limits.client import client_group
 from dermadesk.website.models import Page, PageKind
 
 
@@ -31,12 +32,6 @@ def _contact_page(request: HttpRequest) -> Page:
     if page is None:
         raise Http404("There is no contact page.")
     return page
-
-
-def _client_address(request: HttpRequest) -> str:
-    # A proxy's header may list several addresses; the last is the one it saw itself.
-    raw = str(request.META.get(settings.CONTACT_CLIENT_IP_HEADER, ""))
-    return raw.rsplit(",", 1)[-1].strip()
 
 
 def _render_with_form(
@@ -77,7 +72,7 @@ def send(request: HttpRequest) -> HttpResponse:
                 topic=data["topic"],
                 message=data["message"],
             ),
-            ip_hash=hash_client_address(_client_address(request)),
+            ip_hash=hash_client_address(client_group(request)),
             location=location,
             staff_emails=settings.CONTACT_STAFF_EMAILS or [location.email],
             site_url=request.build_absolute_uri("/"),

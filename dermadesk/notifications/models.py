@@ -41,6 +41,7 @@ class TemplateKey(models.TextChoices):
     BOOKING_CANCELLATION = "booking-cancellation", "Booking cancelled"
     BOOKING_REMINDER_48H = "booking-reminder-48h", "Reminder 48 hours before a visit"
     BOOKING_REMINDER_24H = "booking-reminder-24h", "Reminder 24 hours before a visit"
+    WAITLIST_CONFIRM = "waitlist-confirm", "Waitlist: confirm the email address"
     WAITLIST_JOINED = "waitlist-joined", "Waitlist: joined"
     WAITLIST_OFFER = "waitlist-offer", "Waitlist: a time is free"
     BOOKING_LATE_CHANGE_STAFF = (

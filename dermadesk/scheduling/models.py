@@ -267,6 +267,10 @@ class Series(models.Model):
         return f"{self.service}: {self.sessions_planned} sessions"
 
 
+# A booking that still carries digests of who held it (forgotten once the hold ends).
+HAS_HOLDER = ~Q(holder_session="") | ~Q(holder_address="") | ~Q(holder_email="")
+
+
 class Booking(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="bookings")
@@ -307,6 +311,14 @@ class Booking(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Fair use (dermadesk.limits): who holds this time, as keyed digests (HMAC) only, never
+    # the session key, address or email itself; forgotten once the hold has ended.
+    holder_session = models.CharField(max_length=64, blank=True, default="", editable=False)
+    holder_address = models.CharField(max_length=64, blank=True, default="", editable=False)
+    holder_email = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hold_extensions = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="How many times the patient asked for more time."
+    )
 
     manage_token: str | None = None
     """The manage link's secret just issued by the service that changed this booking (not a
@@ -314,7 +326,18 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ("starts_at",)
-        indexes = [models.Index(fields=["location", "starts_at"])]
+        indexes = [
+            models.Index(fields=["location", "starts_at"]),
+            *(
+                models.Index(
+                    fields=[f"holder_{who}"],
+                    condition=Q(status="held"),
+                    name=f"booking_held_{who}_idx",
+                )
+                for who in ("session", "address", "email")
+            ),
+            models.Index(fields=["status"], condition=HAS_HOLDER, name="booking_has_holder_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="booking_ends_after_start"

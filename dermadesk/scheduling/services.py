@@ -26,12 +26,16 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 
 from dermadesk.clinic.models import Location
+from dermadesk.limits import fair_use
+from dermadesk.limits.digests import Holder, email_digest
+from dermadesk.limits.locks import serialise_clients
 from dermadesk.scheduling import engine
 from dermadesk.scheduling.engine import Preference, TimeRefusal
 from dermadesk.scheduling.intervals import covers
 from dermadesk.scheduling.links import link_digest, new_link_secret
 from dermadesk.scheduling.models import (
     ACTIVE_STATUSES,
+    HAS_HOLDER,
     Allocation,
     Booking,
     BookingChannel,
@@ -111,12 +115,46 @@ class NotChangeable(SchedulingError):
     """The booking's status does not allow this change (e.g. already cancelled)."""
 
 
+class TooManyHolds(SchedulingError):
+    """One client (session, address or email) holds the most times allowed at once.
+
+    ``retry_after``: when the first of them is let go by itself.
+    """
+
+    def __init__(self, retry_after: timedelta) -> None:
+        limit = settings.BOOKING_HOLDS_PER_CLIENT
+        times = "a time" if limit == 1 else f"{limit} times"
+        super().__init__(
+            f"We are already holding {times} for you (in this browser, from this connection "
+            "or for this email address), which is as many as we can hold for one person at "
+            "once. Please finish booking a time you are holding, or try again in "
+            f"{fair_use.wait_in_words(retry_after)}, when the first of them is let go."
+        )
+        self.retry_after = retry_after
+
+
+class NoMoreTime(NotChangeable):
+    """The hold was given more time as often as it may be."""
+
+    def __init__(self) -> None:
+        allowed = settings.BOOKING_HOLD_EXTENSIONS
+        often = {0: "", 1: " once", 2: " twice"}.get(allowed, f" {allowed} times")
+        super().__init__(
+            f"We have already given you more time{often}, which is as long as we can keep "
+            "a time for one person. Please finish now: if the hold runs out first, you can "
+            "still finish, and the time is yours if nobody has taken it meanwhile."
+        )
+
+
 def _hold_length() -> timedelta:
     return timedelta(minutes=settings.BOOKING_HOLD_MINUTES)
 
 
 def release_expired_holds(*, now: datetime) -> int:
-    """Mark holds past their expiry as expired and free their resources; returns how many."""
+    """Mark holds past their expiry as expired and free their resources; returns how many.
+
+    Holders of holds that ended (expired, booked or let go) are forgotten at the same time.
+    """
     expired = list(
         Booking.objects.filter(status=BookingStatus.HELD, hold_expires_at__lte=now).values_list(
             "pk", flat=True
@@ -127,7 +165,50 @@ def release_expired_holds(*, now: datetime) -> int:
             status=BookingStatus.EXPIRED
         )
         Allocation.objects.filter(booking_id__in=expired).update(active=False)
+    _forget_ended_holders()
     return len(expired)
+
+
+def _forget_ended_holders() -> None:
+    """The digests of who held a time are kept only while the hold lasts."""
+    Booking.objects.filter(HAS_HOLDER).exclude(status=BookingStatus.HELD).update(
+        holder_session="", holder_address="", holder_email=""
+    )
+
+
+def _live_hold_ends(field: str, digest: str, *, now: datetime, but: int | None = None) -> list[
+    datetime
+]:  # fmt: skip
+    """When each live hold of the holder ``digest`` (in ``field``) runs out."""
+    held = Booking.objects.filter(
+        status=BookingStatus.HELD, hold_expires_at__gt=now, **{field: digest}
+    )
+    if but is not None:
+        held = held.exclude(pk=but)
+    return [end for end in held.values_list("hold_expires_at", flat=True) if end is not None]
+
+
+def _check_holder(holder: Holder, *, now: datetime, but: int | None = None) -> None:
+    """Inside the transaction: ``TooManyHolds`` unless the holder may hold one more time.
+
+    Each of the holder's digests is counted on its own; on PostgreSQL the holder's requests
+    queue up on advisory locks first, so two at once cannot both take the last place.
+    """
+    keys = holder.keys()
+    if not keys:
+        return
+    serialise_clients(keys.values(), scope="holds")
+    waits = [
+        fair_use.wait_for_room(
+            _live_hold_ends(field, digest, now=now, but=but),
+            now=now,
+            limit=settings.BOOKING_HOLDS_PER_CLIENT,
+        )
+        for field, digest in keys.items()
+    ]
+    longest = max((wait for wait in waits if wait is not None), default=None)
+    if longest is not None:
+        raise TooManyHolds(longest)
 
 
 def _lock_resources(resource_ids: Sequence[int]) -> None:
@@ -304,9 +385,12 @@ def _book(
     patient_id: int | None = None,
     hold_for: timedelta | None = None,
     by_staff: bool = False,
+    holder: Holder | None = None,
 ) -> Booking:
     try:
         with transaction.atomic(durable=True):
+            if holder is not None:
+                _check_holder(holder, now=now)
             placed, roles = _place(
                 service=service, location=location, start=start, now=now,
                 preferences=preferences, by_staff=by_staff,
@@ -323,6 +407,7 @@ def _book(
                 channel=channel,
                 created_by=created_by if created_by is not None and created_by.pk else None,
                 patient_id=patient_id,
+                **(holder.keys() if holder is not None else {}),
             )
             _write_allocations(booking, placed, roles)
             if status == BookingStatus.CONFIRMED:
@@ -344,13 +429,17 @@ def booking_hold(
     preferences: Sequence[Preference] = (),
     created_by: User | None = None,
     hold_for: timedelta | None = None,
+    holder: Holder | None = None,
 ) -> Booking:
     """Reserve ``start`` for a short while (``BOOKING_HOLD_MINUTES``) as the patient finishes.
 
     ``hold_for``: another length, e.g. a time offered to someone on the waitlist.
+    ``holder``: who asks (patients online): refused with ``TooManyHolds`` when their
+    session, address or email already holds ``BOOKING_HOLDS_PER_CLIENT`` live times.
     """
     return _book(
         hold_for=hold_for,
+        holder=holder,
         service=service,
         location=location,
         start=start,
@@ -658,17 +747,45 @@ def series_shift(
 
 
 def booking_extend_hold(*, booking: Booking, now: datetime) -> Booking:
-    """Give the patient more time: the hold runs for another full period from now."""
+    """Give the patient more time: the hold runs for another full period from now.
+
+    At most ``BOOKING_HOLD_EXTENSIONS`` times per hold; then ``NoMoreTime``.
+    """
     with transaction.atomic(durable=True):
         current = _locked(booking)
         if current.status != BookingStatus.HELD or current.hold_expires_at is None:
             raise NotChangeable("This time is no longer being held.")
         if current.hold_expires_at <= now:
             raise HoldExpired
+        if not fair_use.may_extend(
+            current.hold_extensions, allowed=settings.BOOKING_HOLD_EXTENSIONS
+        ):
+            raise NoMoreTime
         # Never shorter than it was (a waitlist offer is held for hours).
         current.hold_expires_at = max(current.hold_expires_at, now + _hold_length())
-        current.save(update_fields=["hold_expires_at", "updated_at"])
+        current.hold_extensions += 1
+        current.save(update_fields=["hold_expires_at", "hold_extensions", "updated_at"])
         Allocation.objects.filter(booking=current).update(hold_expires_at=current.hold_expires_at)
+    return current
+
+
+def booking_hold_claim_email(*, booking: Booking, email: str, now: datetime) -> Booking:
+    """The patient typed their email: count this hold against that address too.
+
+    For the checkout to call as soon as the email is known. ``TooManyHolds`` (and nothing
+    changed; the hold stays) when the email already holds ``BOOKING_HOLDS_PER_CLIENT``
+    other live times. A booking no longer held is returned as it is. Not durable, so a
+    checkout may call it inside its own transaction.
+    """
+    digest = email_digest(email)
+    with transaction.atomic():
+        serialise_clients([digest], scope="holds")
+        current = _locked(booking)
+        if current.status != BookingStatus.HELD or current.holder_email == digest:
+            return current
+        _check_holder(Holder(email=digest), now=now, but=current.pk)
+        current.holder_email = digest
+        current.save(update_fields=["holder_email", "updated_at"])
     return current
 
 

@@ -11,12 +11,18 @@ from dermadesk.waitlist.matching import PARTS_OF_DAY
 
 
 class EntryStatus(models.TextChoices):
+    PENDING = "pending", "Email address not confirmed yet"
     WAITING = "waiting", "Waiting"
     OFFERED = "offered", "Offered a time"
     BOOKED = "booked", "Booked"
     LAPSED = "lapsed", "Did not take the time offered in time"
     EXPIRED = "expired", "Dates passed"
     CANCELLED = "cancelled", "Left the waitlist"
+    UNCONFIRMED = "unconfirmed", "Email address never confirmed"
+
+
+# Entries that count towards a client's open entries (``WAITLIST_ENTRIES_PER_CLIENT``).
+OPEN_STATUSES = (EntryStatus.PENDING, EntryStatus.WAITING, EntryStatus.OFFERED)
 
 
 PART_CHOICES = [(key, name) for key, name, _ in PARTS_OF_DAY]
@@ -26,7 +32,8 @@ class WaitlistEntry(models.Model):
     """One patient waiting for one treatment at one location between two dates.
 
     Only contact details are kept (no date of birth, no health answers): the patient gives
-    the rest when they take an offered time, through the usual booking steps.
+    the rest when they take an offered time, through the usual booking steps. An entry is
+    offered times only once its email address is confirmed (by the link emailed on joining).
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -45,8 +52,15 @@ class WaitlistEntry(models.Model):
         Resource, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status = models.CharField(
-        max_length=10, choices=EntryStatus.choices, default=EntryStatus.WAITING
+        max_length=12, choices=EntryStatus.choices, default=EntryStatus.PENDING
     )
+    confirmed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient confirmed the email address."
+    )
+    client_digest = models.CharField(
+        max_length=64, blank=True, default="", editable=False,
+        help_text="A keyed digest of the address it was sent from, to count open entries.",
+    )  # fmt: skip
     offered = models.ForeignKey(
         Booking,
         on_delete=models.SET_NULL,
@@ -66,6 +80,11 @@ class WaitlistEntry(models.Model):
                 fields=["location", "created_at"],
                 condition=Q(status="waiting"),
                 name="waitlist_waiting_idx",
+            ),
+            models.Index(
+                fields=["client_digest"],
+                condition=Q(status__in=["pending", "waiting", "offered"]),
+                name="waitlist_open_client_idx",
             ),
         ]
         constraints = [

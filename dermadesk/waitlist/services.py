@@ -1,4 +1,8 @@
-"""Joining the waitlist, offering freed times to it, and tidying it up.
+"""Joining the waitlist, confirming it, offering freed times to it, and tidying it up.
+
+Joining emails a link to confirm the email address; only a confirmed entry is offered
+times, and one not confirmed within ``WAITLIST_CONFIRM_HOURS`` lapses. One client address
+and one email address may have at most ``WAITLIST_ENTRIES_PER_CLIENT`` open entries.
 
 When time frees (a cancellation, a move, a hold or an offer that ran out) the waiting
 entries are taken oldest first: each gets the earliest free start that suits it, held for
@@ -18,6 +22,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from dermadesk.clinic.models import Location
+from dermadesk.limits.digests import email_digest
+from dermadesk.limits.fair_use import has_room
+from dermadesk.limits.locks import serialise_clients
 from dermadesk.notifications.models import TemplateKey
 from dermadesk.notifications.services import message_enqueue
 from dermadesk.scheduling.engine import Preference
@@ -32,11 +39,12 @@ from dermadesk.scheduling.queries import available_slots
 from dermadesk.scheduling.services import SchedulingError, booking_hold, release_expired_holds
 from dermadesk.scheduling.signals import BookingChange
 from dermadesk.waitlist.matching import Candidate, Wish, first_suitable
-from dermadesk.waitlist.models import EntryStatus, WaitlistEntry
+from dermadesk.waitlist.models import OPEN_STATUSES, EntryStatus, WaitlistEntry
 
 logger = logging.getLogger(__name__)
 OFFER_SALT = "dermadesk.waitlist.offer"
 OFFER_MAX_AGE = timedelta(days=2)
+CONFIRM_SALT = "dermadesk.waitlist.confirm"
 
 
 class WaitlistError(Exception):
@@ -59,6 +67,51 @@ def entry_from_token(token: str) -> WaitlistEntry | None:
     )
 
 
+class WaitlistFull(WaitlistError):
+    """This client or email address already has the most open entries allowed."""
+
+    def __init__(self) -> None:
+        limit = settings.WAITLIST_ENTRIES_PER_CLIENT
+        places = "a place" if limit == 1 else f"{limit} places"
+        super().__init__(
+            f"You already have {places} on our waitlist (for this email address or from "
+            "this connection), which is as many as one person can have at once. We will "
+            "email you when a time is free; if you no longer need one of them, simply let "
+            "it be and it will end after its last day."
+        )
+
+
+def confirm_token(entry: WaitlistEntry) -> str:
+    """The private link's token that confirms ``entry``'s email address."""
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign(str(entry.public_id))
+
+
+def entry_to_confirm(token: str) -> WaitlistEntry | None:
+    """The entry a confirmation token names, if the token is genuine and not too old."""
+    try:
+        public_id = signing.TimestampSigner(salt=CONFIRM_SALT).unsign(
+            token, max_age=timedelta(hours=settings.WAITLIST_CONFIRM_HOURS)
+        )
+    except signing.BadSignature:
+        return None
+    return (
+        WaitlistEntry.objects.select_related("service", "location")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def _check_room(*, email: str, client: str) -> None:
+    """Inside the transaction, the sender serialised: ``WaitlistFull`` past the limit."""
+    limit = settings.WAITLIST_ENTRIES_PER_CLIENT
+    open_entries = WaitlistEntry.objects.filter(status__in=OPEN_STATUSES)
+    counted = [open_entries.filter(email__iexact=email)]
+    if client:
+        counted.append(open_entries.filter(client_digest=client))
+    if not all(has_room(entries.count(), limit=limit) for entries in counted):
+        raise WaitlistFull
+
+
 def waitlist_join(
     *,
     service: Service,
@@ -72,8 +125,14 @@ def waitlist_join(
     parts_of_day: list[str],
     clinician_id: int | None,
     now: datetime,
+    client: str = "",
 ) -> WaitlistEntry:
-    """Put a patient on the waitlist and tell them so, in one transaction."""
+    """Put a patient on the waitlist, not yet confirmed, and email the link that confirms it.
+
+    ``client``: a keyed digest of the sender's address (``limits.client.address_digest``);
+    with the email address, it may have at most ``WAITLIST_ENTRIES_PER_CLIENT`` open
+    entries (``WaitlistFull``, nothing written).
+    """
     today = now.astimezone(location.zone).date()
     if last_day < first_day:
         raise WaitlistError("The last day must be on or after the first day.")
@@ -82,27 +141,67 @@ def waitlist_join(
     if (last_day - today).days > service.horizon_days:  # so first_day is within it too
         raise WaitlistError(f"Please choose days within the next {service.horizon_days} days.")
     with transaction.atomic(durable=True):
+        serialise_clients([email_digest(email), client], scope="waitlist")
+        _check_room(email=email, client=client)
         entry = WaitlistEntry.objects.create(
             location=location, service=service, given_name=given_name,
             family_name=family_name, email=email, phone=phone,
             first_day=max(first_day, today), last_day=last_day, parts_of_day=parts_of_day,
-            clinician_id=clinician_id, created_at=now,
+            clinician_id=clinician_id, created_at=now, status=EntryStatus.PENDING,
+            client_digest=client,
         )  # fmt: skip
         message_enqueue(
-            template=TemplateKey.WAITLIST_JOINED,
+            template=TemplateKey.WAITLIST_CONFIRM,
             to=email,
             context={
                 "patient_name": given_name,
                 "service_name": service.name,
                 "first_day": entry.first_day,
                 "last_day": entry.last_day,
-                "offer_hours": settings.WAITLIST_OFFER_HOURS,
+                "confirm_url": settings.SITE_URL
+                + reverse("booking:waitlist-confirm", args=[confirm_token(entry)]),
+                "confirm_hours": settings.WAITLIST_CONFIRM_HOURS,
             },
             location=location,
+            idempotency_key=f"waitlist:{entry.pk}:confirm",
+            now=now,
+        )
+    return entry
+
+
+def waitlist_confirm(*, entry: WaitlistEntry, now: datetime) -> WaitlistEntry:
+    """The patient confirmed the email address: the entry waits for times from now on.
+
+    Confirming again changes nothing. ``WaitlistError`` when the entry lapsed unconfirmed
+    or ended meanwhile.
+    """
+    with transaction.atomic(durable=True):
+        confirmed = WaitlistEntry.objects.filter(pk=entry.pk, status=EntryStatus.PENDING).update(
+            status=EntryStatus.WAITING, confirmed_at=now, updated_at=now
+        )
+        entry.refresh_from_db()
+        if not confirmed:
+            if entry.status in (EntryStatus.WAITING, EntryStatus.OFFERED, EntryStatus.BOOKED):
+                return entry
+            raise WaitlistError(
+                "This waitlist place has ended, so there is nothing to confirm. You are "
+                "welcome to join the waitlist again."
+            )
+        message_enqueue(
+            template=TemplateKey.WAITLIST_JOINED,
+            to=entry.email,
+            context={
+                "patient_name": entry.given_name,
+                "service_name": entry.service.name,
+                "first_day": entry.first_day,
+                "last_day": entry.last_day,
+                "offer_hours": settings.WAITLIST_OFFER_HOURS,
+            },
+            location=entry.location,
             idempotency_key=f"waitlist:{entry.pk}:joined",
             now=now,
         )
-        transaction.on_commit(partial(_offer_soon, location.pk), robust=True)
+        transaction.on_commit(partial(_offer_soon, entry.location_id), robust=True)
     return entry
 
 
@@ -195,17 +294,26 @@ def waitlist_offer(*, location: Location, now: datetime) -> int:
 
 
 def waitlist_sweep(*, now: datetime) -> dict[str, int]:
-    """End entries whose days are over, lapse offers not taken in time, offer what is free."""
+    """End entries whose days are over, lapse entries never confirmed and offers not taken
+    in time, offer what is free."""
     release_expired_holds(now=now)
     locations = list(Location.objects.all())
-    counts = {"expired": 0, "lapsed": 0, "offered": 0}
+    counts = {"expired": 0, "unconfirmed": 0, "lapsed": 0, "offered": 0}
     for location in locations:
         today = now.astimezone(location.zone).date()
         counts["expired"] += WaitlistEntry.objects.filter(
             location=location,
-            status__in=(EntryStatus.WAITING, EntryStatus.OFFERED),
+            status__in=OPEN_STATUSES,
             last_day__lt=today,
         ).update(status=EntryStatus.EXPIRED, updated_at=now)
+    counts["unconfirmed"] = WaitlistEntry.objects.filter(
+        status=EntryStatus.PENDING,
+        created_at__lte=now - timedelta(hours=settings.WAITLIST_CONFIRM_HOURS),
+    ).update(status=EntryStatus.UNCONFIRMED, updated_at=now)
+    # The sender's digest counts only while the entry is open.
+    WaitlistEntry.objects.exclude(status__in=OPEN_STATUSES).exclude(client_digest="").update(
+        client_digest=""
+    )
     counts["lapsed"] = WaitlistEntry.objects.filter(
         status=EntryStatus.OFFERED, offered__status=BookingStatus.EXPIRED
     ).update(status=EntryStatus.LAPSED, updated_at=now)

@@ -23,6 +23,8 @@ from dermadesk.scheduling.models import Allocation, Booking, BookingChannel, Boo
 from dermadesk.scheduling.queries import available_slots, series_proposal
 from dermadesk.scheduling.services import booking_create, series_book
 from dermadesk.scheduling.tests.conftest import course_of, link_token
+from dermadesk.waitlist.models import EntryStatus, WaitlistEntry
+from dermadesk.waitlist.services import confirm_token
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import ContextFactory
 
@@ -437,4 +439,11 @@ def test_a_patient_joins_the_waitlist(new_context: ContextFactory, mode: str) ->
     walk.page.get_by_label("Email").fill("ada@example.com")
     walk.page.get_by_label("Mobile or phone number").fill("(217) 555-0199")
     walk.page.get_by_role("button", name="Join the waitlist").click()
-    walk.check("You are on the waitlist")
+    walk.check("Please confirm your email address")
+    entry = WaitlistEntry.objects.get()
+    walk.page.goto(f"/book/waitlist/confirm/{confirm_token(entry)}/")
+    walk.check("Confirm your waitlist place")
+    walk.page.get_by_role("button", name="Confirm my place").click()
+    walk.check("Your waitlist place is confirmed")
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.WAITING

@@ -7,6 +7,7 @@ Run on SQLite and on PostgreSQL, which refuses NUL characters that SQLite stores
 """
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
@@ -32,12 +33,19 @@ from dermadesk.tests.awkward import (
     json_values,
     maybe,
 )
+from dermadesk.tests.generous import generous_limits
 
 START = "2026-11-27T10:00:00-06:00"
 SLUGS = ["micro-needling", "micro-needling-prp", "consultation"]
 slugs = maybe("micro-needling", st.one_of(st.sampled_from(SLUGS), form_text))
 days = st.one_of(extreme_dates.map(date.isoformat), form_text)
 instants = st.one_of(extreme_instants.map(datetime.isoformat), json_values)
+
+
+@pytest.fixture(autouse=True)
+def _limits_out_of_the_way() -> Iterator[None]:
+    with generous_limits:
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +83,7 @@ def fresh_hold(client: Client, slug: str = "micro-needling") -> str:
 def test_free_times_and_questions_never_fail(
     client: Client, slug: str, start: str, end: str, location: str
 ) -> None:
+
     path = f"/api/services/{segment(slug)}"
     query = {"start": start, "end": end, "location": location}
     assert_api_answered(client.get(f"{path}/availability", query))

@@ -33,6 +33,14 @@ from dermadesk.tests.awkward import (
     form_text,
     maybe,
 )
+from dermadesk.tests.generous import generous_limits
+
+
+@pytest.fixture(autouse=True)
+def _limits_out_of_the_way() -> Iterator[None]:
+    with generous_limits:
+        yield
+
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
 SLUGS = ["micro-needling", "micro-needling-prp", "consultation"]

@@ -257,6 +257,23 @@ def test_too_many_messages_from_one_address_get_a_429_with_the_wait(
         assert post(client, email="three@example.com").status_code == 303
 
 
+@pytest.mark.parametrize("behind_proxy", [False, True])
+def test_made_up_forwarded_addresses_do_not_escape_the_limit(
+    client: Client, demo_clinic: Location, settings: Settings, behind_proxy: bool
+) -> None:
+    settings.CONTACT_LIMIT_PER_IP = 2
+    settings.BEHIND_PROXY, settings.TRUSTED_PROXIES = behind_proxy, 1
+    statuses = [
+        client.post(
+            SEND, {**VALID, "email": f"sender{n}@example.com"}, REMOTE_ADDR="10.0.0.2",
+            # What the client wrote, then (behind a proxy) what the proxy appended.
+            headers={"X-Forwarded-For": f"198.51.100.{n}, 203.0.113.7"},
+        ).status_code
+        for n in range(4)
+    ]  # fmt: skip
+    assert statuses == [303, 303, 429, 429]
+
+
 def test_too_many_messages_from_one_email_address_get_a_429(
     client: Client, demo_clinic: Location, settings: Settings
 ) -> None:

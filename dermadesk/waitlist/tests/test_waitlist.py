@@ -11,7 +11,7 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from hypothesis import given
 from hypothesis import strategies as st
-from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
+from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
@@ -20,7 +20,16 @@ from dermadesk.scheduling.queries import available_slots
 from dermadesk.scheduling.services import booking_cancel, booking_create
 from dermadesk.waitlist.matching import Candidate, Wish, first_suitable, suits
 from dermadesk.waitlist.models import EntryStatus, WaitlistEntry
-from dermadesk.waitlist.services import offer_token, waitlist_join, waitlist_offer, waitlist_sweep
+from dermadesk.waitlist.services import (
+    WaitlistError,
+    WaitlistFull,
+    confirm_token,
+    offer_token,
+    waitlist_confirm,
+    waitlist_join,
+    waitlist_offer,
+    waitlist_sweep,
+)
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
 CHICAGO = ZoneInfo("America/Chicago")
@@ -89,17 +98,36 @@ def fill(location: Location, day: date) -> list[Booking]:
     return booked
 
 
-def join(location: Location, email: str = "ada@example.com", **more: object) -> WaitlistEntry:
+def join(
+    location: Location, email: str = "ada@example.com", *, confirm: bool = True, **more: object
+) -> WaitlistEntry:
+    """A patient on the waitlist, their email address confirmed unless ``confirm=False``."""
     arguments: dict[str, object] = {
         "service": prp(), "location": location, "given_name": "Ada", "family_name": "Lovelace",
         "email": email, "phone": "+12175550199", "first_day": FRIDAY, "last_day": FRIDAY,
         "parts_of_day": [], "clinician_id": None, "now": NOW,
     } | more  # fmt: skip
-    return waitlist_join(**arguments)  # type: ignore[arg-type]
+    entry = waitlist_join(**arguments)  # type: ignore[arg-type]
+    return waitlist_confirm(entry=entry, now=NOW) if confirm else entry
 
 
-def test_joining_is_acknowledged_by_email(frozen_clinic: Location) -> None:
+def test_joining_asks_to_confirm_the_email_address_and_offers_nothing_before(
+    frozen_clinic: Location,
+) -> None:
+    booked = fill(frozen_clinic, FRIDAY)
+    entry = join(frozen_clinic, confirm=False)
+    message = OutboundMessage.objects.get(idempotency_key=f"waitlist:{entry.pk}:confirm")
+    assert message.subject == "Please confirm your place on our waitlist"
+    assert f"/book/waitlist/confirm/{confirm_token(entry)}/" in message.text_body
+    assert "within 24 hours" in message.text_body
+    booking_cancel(booking=booked[3], now=NOW)
+    assert waitlist_offer(location=frozen_clinic, now=NOW) == 0
+    assert entry.status == EntryStatus.PENDING
+
+
+def test_a_confirmed_entry_is_acknowledged_by_email(frozen_clinic: Location) -> None:
     entry = join(frozen_clinic)
+    assert entry.confirmed_at == NOW
     message = OutboundMessage.objects.get(idempotency_key=f"waitlist:{entry.pk}:joined")
     assert message.subject == "You are on our waitlist for Micro-Needling with PRP"
     assert "between Friday 27 November 2026 and Friday 27 November 2026" in message.text_body
@@ -162,9 +190,10 @@ def test_the_join_page_takes_the_wish_and_says_what_happens(
         },
     )  # fmt: skip
     assert response.status_code == 200
-    assert "You are on the waitlist" in response.text
+    assert "Please confirm your email address" in response.text
     entry = WaitlistEntry.objects.get()
     assert (entry.parts_of_day, entry.phone) == (["morning"], "+12175550199")
+    assert entry.status == EntryStatus.PENDING
 
 
 def test_a_waitlist_wish_with_mistakes_is_refused_and_kept(client: Client) -> None:
@@ -218,3 +247,70 @@ def test_days_beyond_the_booking_horizon_are_refused_and_the_sweep_keeps_working
     assert not WaitlistEntry.objects.exists()
     join(frozen_clinic)
     assert waitlist_sweep(now=NOW)["offered"] == 1
+
+
+def test_entries_never_confirmed_lapse_and_are_never_offered(
+    frozen_clinic: Location, settings: Settings
+) -> None:
+    settings.WAITLIST_CONFIRM_HOURS = 24
+    booked = fill(frozen_clinic, FRIDAY)
+    entry = join(frozen_clinic, confirm=False, last_day=FRIDAY + timedelta(days=7))
+    assert waitlist_sweep(now=NOW + timedelta(hours=23))["unconfirmed"] == 0
+    assert waitlist_sweep(now=NOW + timedelta(hours=24))["unconfirmed"] == 1
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.UNCONFIRMED
+    booking_cancel(booking=booked[3], now=NOW)
+    assert waitlist_offer(location=frozen_clinic, now=NOW + timedelta(hours=25)) == 0
+    with pytest.raises(WaitlistError, match="has ended"):
+        waitlist_confirm(entry=entry, now=NOW + timedelta(hours=25))
+
+
+def test_one_email_address_has_at_most_the_limit_of_open_entries(
+    frozen_clinic: Location, settings: Settings
+) -> None:
+    settings.WAITLIST_ENTRIES_PER_CLIENT = 2
+    join(frozen_clinic, confirm=False)
+    join(frozen_clinic)
+    with pytest.raises(WaitlistFull, match="You already have 2 places on our waitlist"):
+        join(frozen_clinic, email="ADA@example.com ".strip(), confirm=False)
+    assert WaitlistEntry.objects.count() == 2
+    assert OutboundMessage.objects.filter(recipient__iexact="ada@example.com").count() == 3
+
+
+def test_one_address_has_at_most_the_limit_of_open_entries(
+    frozen_clinic: Location, settings: Settings
+) -> None:
+    settings.WAITLIST_ENTRIES_PER_CLIENT = 2
+    for number in (1, 2):
+        join(frozen_clinic, email=f"person{number}@example.com", client="c" * 64)
+    with pytest.raises(WaitlistFull):
+        join(frozen_clinic, email="person3@example.com", client="c" * 64)
+    join(frozen_clinic, email="person3@example.com", client="d" * 64)  # someone else
+
+
+def test_the_confirmation_link_asks_first_then_confirms(
+    client: Client, frozen_clinic: Location
+) -> None:
+    entry = join(frozen_clinic, confirm=False)
+    url = f"/book/waitlist/confirm/{confirm_token(entry)}/"
+    page = client.get(url)
+    assert "Confirm your waitlist place" in page.text
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.PENDING  # a GET changes nothing
+    done = client.post(url)
+    assert "Your waitlist place is confirmed" in done.text
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.WAITING
+    assert "Your waitlist place is confirmed" in client.post(url).text  # again: the same
+    assert client.get("/book/waitlist/confirm/forged/").status_code == 410
+
+
+def test_an_old_confirmation_link_has_run_out(
+    client: Client, frozen_clinic: Location, settings: Settings
+) -> None:
+    settings.WAITLIST_CONFIRM_HOURS = 24
+    url = f"/book/waitlist/confirm/{confirm_token(join(frozen_clinic, confirm=False))}/"
+    with time_machine.travel(NOW + timedelta(hours=25), tick=False):
+        response = client.post(url)
+    assert response.status_code == 410
+    assert "This link has run out" in response.text

@@ -14,12 +14,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from dermadesk.patients.identity import normalize_email
 from dermadesk.patients.models import PatientAccount
-from dermadesk.patients.services import PatientError
+from dermadesk.patients.services import InvalidPatientDetails, PatientError
 
 CODE_LENGTH = 6
 # Wrong codes make the next try wait 1, 2, 4 ... seconds, at most 2**10 s (about 17 minutes):
@@ -66,9 +68,16 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
 def login_code_issue(*, email: str, now: datetime) -> str:
     """A new code for ``email``: returned for the caller to send. The one before stops working.
 
-    Raises ``CodeRefused`` when a code was sent to this address too recently.
+    Raises ``CodeRefused`` when a code was sent to this address too recently, and
+    ``InvalidPatientDetails`` for something that is no email address.
     """
     address = normalize_email(email)
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise InvalidPatientDetails(
+            {"email": "Please enter an email address such as name@example.com."}
+        ) from None
     with transaction.atomic():
         device = _device(_account(address))
         allowed, why = device.generate_is_allowed()

@@ -90,3 +90,13 @@ def test_a_refusal_at_consent_leaves_nothing_written(client: Client) -> None:
     assert response.status_code == 422
     assert not Patient.objects.exists()
     assert not ScreeningResponse.objects.exists()
+
+
+@pytest.mark.parametrize("email", ["000", "", "a@", "x" * 300])
+def test_a_code_for_something_that_is_no_address_is_a_4xx_problem(
+    client: Client, email: str
+) -> None:
+    response = post(client, "/api/email-codes", {"email": email})
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"] == "application/problem+json"
+    assert not OutboundMessage.objects.exists()

@@ -7,6 +7,7 @@ and no start at all without a SECRET_KEY outside of DEBUG.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_email",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "auditlog",
     "django_tasks_db",
     "django_htmx",
     "ninja",
@@ -70,6 +75,8 @@ INSTALLED_APPS = [
     "dermadesk.waitlist",
     "dermadesk.api",
     "dermadesk.limits",
+    "dermadesk.audit",
+    "dermadesk.staff",
 ]
 
 MIDDLEWARE = [
@@ -80,11 +87,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dermadesk.staff.middleware.StaffGateMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "dermadesk.input_guard.InputGuardMiddleware",
     "dermadesk.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the "too many tries" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dermadesk.urls"
@@ -102,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dermadesk.website.context_processors.site",
+                "dermadesk.staff.context_processors.staff",
             ],
         },
     },
@@ -135,7 +148,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -194,6 +210,28 @@ OTP_EMAIL_COOLDOWN_DURATION = env_int("PATIENT_CODE_RESEND_SECONDS", 60)
 OTP_EMAIL_THROTTLE_FACTOR = 1
 # A patient's sign-in lasts this long without activity; the browser closing ends it too.
 PATIENT_SESSION_MINUTES = env_int("PATIENT_SESSION_MINUTES", 30)
+
+# Staff: password and a TOTP code (django-otp), wrong passwords counted by django-axes in the
+# database (so every worker process shares the count), sessions that end when the browser
+# closes and after STAFF_SESSION_MINUTES without a staff page asked for.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+STAFF_SESSION_MINUTES = env_int("STAFF_SESSION_MINUTES", 30)
+STAFF_LOGIN_ATTEMPTS = env_int("STAFF_LOGIN_ATTEMPTS", 10)
+STAFF_LOCKOUT_MINUTES = env_int("STAFF_LOCKOUT_MINUTES", 30)
+AXES_FAILURE_LIMIT = STAFF_LOGIN_ATTEMPTS
+AXES_COOLOFF_TIME = timedelta(minutes=STAFF_LOCKOUT_MINUTES)
+# A username is locked after too many wrong passwords from anywhere, and an address after
+# too many on any usernames (someone trying many accounts).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "dermadesk.limits.client.client_address"
+AXES_LOCKOUT_CALLABLE = "dermadesk.staff.login_pages.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+OTP_TOTP_ISSUER = SITE_NAME
+LOGIN_URL = "staff:login"
 
 # How long a time freed for someone on the waitlist is held for them to take it.
 WAITLIST_OFFER_HOURS = env_int("WAITLIST_OFFER_HOURS", 2)

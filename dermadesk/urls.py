@@ -3,14 +3,20 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from dermadesk.api.api import api
+from dermadesk.staff.admin_gate import staff_may_use_admin, staff_sign_in_first
 from dermadesk.website.sitemaps import PageSitemap
 from dermadesk.website.views import favicon, robots_txt
 
-admin.site.site_header = "dermadesk back office"
+admin.site.site_header = "dermadesk set-up"
 admin.site.site_title = "dermadesk"
+# The admin sits behind the staff sign-in (password and second factor): its own login page
+# is never shown, and it opens only to a session that passed both steps.
+admin.site.login = staff_sign_in_first  # type: ignore[method-assign]
+admin.site.has_permission = staff_may_use_admin  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/", include("dermadesk.staff.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("favicon.ico", favicon),

@@ -1,9 +1,10 @@
 """Bearer-token authentication of the staff endpoints, and their permission checks.
 
 A request carries ``Authorization: Bearer <secret>`` of an ``ApiToken``; the token acts for
-its owner, an active staff member, with exactly the Django permissions they have. No token
-or a dead one: 401 with ``WWW-Authenticate: Bearer``. A live token whose owner lacks the
-operation's permissions: 403.
+its owner, an active staff member, with exactly what their roles allow (the staff policy,
+``dermadesk.staff.policy``, which the back office's pages ask too). No token or a dead one:
+401 with ``WWW-Authenticate: Bearer``. A live token whose owner's roles lack the operation's
+action: 403.
 """
 
 import math
@@ -18,14 +19,16 @@ from dermadesk.api.models import ApiToken
 from dermadesk.api.problems import ApiProblem
 from dermadesk.api.services import api_token_authenticate
 from dermadesk.api.throttle import ClientThrottle
+from dermadesk.staff.policy import may
+from dermadesk.staff.roles import Action
 
 
 class StaffToken(HttpBearer):
-    """A staff member's API token, whose owner holds ``permissions`` (``app.codename``)."""
+    """A staff member's API token, whose owner's roles grant every one of ``actions``."""
 
-    def __init__(self, *permissions: str) -> None:
+    def __init__(self, *actions: Action) -> None:
         super().__init__()
-        self.permissions = permissions
+        self.actions = actions
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = api_token_authenticate(secret=token, now=timezone.now())
@@ -37,11 +40,11 @@ class StaffToken(HttpBearer):
                 wait = throttle.wait()
                 raise Throttled(wait=math.ceil(wait) if wait is not None else None)
             return None
-        missing = [name for name in self.permissions if not found.user.has_perm(name)]
+        missing = [action.value for action in self.actions if not may(found.user, action)]
         if missing:
             raise ApiProblem(
                 403, "Not permitted",
-                f"The owner of this token lacks a permission this needs ({', '.join(missing)}).",
+                f"The owner of this token has no role that allows this ({', '.join(missing)}).",
             )  # fmt: skip
         return found
 

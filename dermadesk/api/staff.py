@@ -1,8 +1,9 @@
 """Staff endpoints of the JSON API (``/api/staff/…``): the day's bookings, booking a visit or a
 course for a patient, moving and cancelling, moving a course's later sessions together.
 
-Each needs a staff member's API token (``auth.StaffToken``) and the Django permissions
-named on it. Staff book by the clinic's rules (``by_staff``): not the online change notice,
+Each needs a staff member's API token (``auth.StaffToken``) whose owner's roles allow the
+action named on it (the staff policy, the same the back office's pages ask).
+Staff book by the clinic's rules (``by_staff``): not the online change notice,
 minimum notice or horizon, but the clinic's hours, the clinicians' shifts, the start times
 and no double booking. Refusals are answered by the API's one handler
 (``problems.scheduling_problem``). Nothing here gives health information: a booking shows
@@ -48,14 +49,14 @@ from dermadesk.scheduling.services import (
     booking_create,
     booking_reschedule,
 )
+from dermadesk.staff.roles import Action
 
 router = Router(tags=["staff"])
 
-VIEW = StaffToken("scheduling.view_booking")
-ADD = StaffToken("scheduling.add_booking")
-# As in the admin's "Book a course": a course is a Series row and its bookings.
-ADD_COURSE = StaffToken("scheduling.add_booking", "scheduling.add_series")
-CHANGE = StaffToken("scheduling.change_booking")
+VIEW = StaffToken(Action.CALENDAR_VIEW)
+ADD = StaffToken(Action.VISIT_BOOK)
+ADD_COURSE = StaffToken(Action.VISIT_BOOK)
+CHANGE = StaffToken(Action.VISIT_BOOK)
 
 
 def _staff_booking_out(booking: Booking) -> StaffBookingOut:

@@ -43,6 +43,14 @@ class Resource(models.Model):
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="resources")
     active = models.BooleanField(default=True)
+    staff_member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provider",
+        help_text="For a provider: their staff login (their calendar, their patients' records).",
+    )
 
     class Meta:
         ordering = ("location", "kind", "name")

@@ -16,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from django.utils import timezone
 from pytest_django.fixtures import Settings
@@ -27,6 +26,8 @@ from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import BookingChannel, Service
 from dermadesk.scheduling.services import booking_create
+from dermadesk.staff.roles import Role
+from dermadesk.staff.tests.people import staff_member
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 
@@ -61,8 +62,7 @@ def test_every_api_answer_matches_its_document_and_none_is_a_server_error(
 def test_the_staff_endpoints_with_a_valid_token_match_their_document(
     api_server: str, tmp_path: Path
 ) -> None:
-    desk = User.objects.create_user("desk", password="pw-long-enough-1", is_staff=True)
-    desk.user_permissions.set(Permission.objects.filter(content_type__app_label="scheduling"))
+    desk = staff_member("desk", Role.FRONT_DESK)
     patient = Patient.objects.create(
         given_name="Grace", family_name="Hopper", email="grace@example.com",
         phone="+12175550123", date_of_birth=date(1985, 12, 9),

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,18 +18,12 @@ from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Series, Service
 from dermadesk.scheduling.services import booking_create
+from dermadesk.staff.roles import Role
+from dermadesk.staff.tests.people import staff_member
 
 pytestmark = pytest.mark.usefixtures("frozen_clinic")
 
-BOOKING_PERMISSIONS = ("view_booking", "add_booking", "change_booking", "add_series")
-
-
-def staff_member(username: str, *codenames: str) -> User:
-    user = User.objects.create_user(username, password="pw-long-enough-1", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="scheduling", codename__in=codenames)
-    )
-    return user
+BOOKING_ROLES = (Role.FRONT_DESK,)
 
 
 def bearer(user: User, **options: Any) -> dict[str, str]:
@@ -40,7 +34,7 @@ def bearer(user: User, **options: Any) -> dict[str, str]:
 @pytest.fixture
 def desk() -> dict[str, str]:
     """The front desk's token: may see, book and change bookings."""
-    return bearer(staff_member("desk", *BOOKING_PERMISSIONS))
+    return bearer(staff_member("desk", *BOOKING_ROLES))
 
 
 def local(location: Location, year: int, month: int, day: int, hour: int) -> datetime:
@@ -90,7 +84,7 @@ def test_guessing_tokens_is_rate_limited_like_any_request(
 
 
 def test_a_revoked_token_is_401(client: Client) -> None:
-    user = staff_member("desk", *BOOKING_PERMISSIONS)
+    user = staff_member("desk", *BOOKING_ROLES)
     issued = api_token_create(user=user, name="old tablet", now=NOW)
     api_token_revoke(token=issued.token)
     response = day(client, {"Authorization": f"Bearer {issued.secret}"})
@@ -98,16 +92,14 @@ def test_a_revoked_token_is_401(client: Client) -> None:
 
 
 def test_an_expired_token_is_401(client: Client) -> None:
-    headers = bearer(
-        staff_member("desk", *BOOKING_PERMISSIONS), expires_at=NOW + timedelta(hours=1)
-    )
+    headers = bearer(staff_member("desk", *BOOKING_ROLES), expires_at=NOW + timedelta(hours=1))
     assert day(client, headers).status_code == 200
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
         assert day(client, headers).status_code == 401
 
 
 def test_a_token_stops_working_when_its_owner_leaves_the_staff(client: Client) -> None:
-    user = staff_member("desk", *BOOKING_PERMISSIONS)
+    user = staff_member("desk", *BOOKING_ROLES)
     headers = bearer(user)
     User.objects.filter(pk=user.pk).update(is_staff=False)
     assert day(client, headers).status_code == 401
@@ -116,25 +108,25 @@ def test_a_token_stops_working_when_its_owner_leaves_the_staff(client: Client) -
 def test_a_token_whose_owner_lacks_the_permission_is_403(
     client: Client, patient: Patient, frozen_clinic: Location
 ) -> None:
-    viewer = bearer(staff_member("viewer", "view_booking"))
+    viewer = bearer(staff_member("viewer", Role.CLINICIAN))
     assert day(client, viewer).status_code == 200
     start = local(frozen_clinic, 2026, 11, 27, 10)
     response = post(client, "/api/staff/bookings", visit(patient, start), **viewer)
     assert response.status_code == 403
     assert response.json()["title"] == "Not permitted"
-    assert "scheduling.add_booking" in response.json()["detail"]
+    assert "visit_book" in response.json()["detail"]
     assert not Booking.objects.exists()
     assert day(client, bearer(staff_member("nobody"))).status_code == 403
 
 
-def test_booking_a_course_needs_the_course_permission_too(
+def test_booking_a_course_needs_a_role_that_books(
     client: Client, patient: Patient, frozen_clinic: Location
 ) -> None:
-    booker = bearer(staff_member("booker", "view_booking", "add_booking"))
+    clinician = bearer(staff_member("clinician", Role.CLINICIAN))
     body = visit(patient, local(frozen_clinic, 2026, 11, 26, 9), "micro-needling-prp")
-    response = post(client, "/api/staff/courses", body | {"sessions": 4}, **booker)
+    response = post(client, "/api/staff/courses", body | {"sessions": 4}, **clinician)
     assert response.status_code == 403
-    assert "scheduling.add_series" in response.json()["detail"]
+    assert "visit_book" in response.json()["detail"]
     assert not Booking.objects.exists()
 
 

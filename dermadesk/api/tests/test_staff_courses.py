@@ -9,10 +9,9 @@ from django.test import Client
 
 from dermadesk.api.tests.calls import NOW, post
 from dermadesk.api.tests.test_staff import (
-    BOOKING_PERMISSIONS,
+    BOOKING_ROLES,
     bearer,
     local,
-    staff_member,
     visit,
 )
 from dermadesk.clinic.models import Location
@@ -20,13 +19,15 @@ from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, Series, Service
 from dermadesk.scheduling.services import booking_create
+from dermadesk.staff.roles import Role
+from dermadesk.staff.tests.people import staff_member
 
 pytestmark = pytest.mark.usefixtures("frozen_clinic")
 
 
 @pytest.fixture
 def desk() -> dict[str, str]:
-    return bearer(staff_member("desk", *BOOKING_PERMISSIONS))
+    return bearer(staff_member("desk", *BOOKING_ROLES))
 
 
 # Staff rules for staff
@@ -200,7 +201,7 @@ def test_moving_later_sessions_needs_the_change_permission(
     client: Client, desk: dict[str, str], patient: Patient, frozen_clinic: Location
 ) -> None:
     sessions = staff_course(client, desk, patient, frozen_clinic)
-    viewer = bearer(staff_member("viewer", "view_booking"))
+    viewer = bearer(staff_member("viewer", Role.CLINICIAN))
     path = f"/api/staff/bookings/{sessions[1]['id']}/later-sessions"
     assert client.get(path, headers=viewer).status_code == 200
     response = post(client, path, {"starts": [s["start"] for s in sessions[2:]]}, **viewer)

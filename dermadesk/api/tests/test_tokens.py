@@ -19,6 +19,7 @@ from dermadesk.api.services import (
     api_token_create,
     api_token_revoke,
 )
+from dermadesk.staff.tests.people import signed_in
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)
 
@@ -96,7 +97,7 @@ def test_a_secret_one_character_off_is_not_recognised() -> None:
 @pytest.fixture
 def manager(db: None, client: Client) -> User:
     user = User.objects.create_superuser("manager", "m@example.com", "pw-long-enough-1")
-    client.force_login(user)
+    signed_in(client, user)
     return user
 
 

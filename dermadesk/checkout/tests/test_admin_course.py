@@ -14,6 +14,7 @@ from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, Resource, Series, Service
 from dermadesk.scheduling.services import booking_create
 from dermadesk.scheduling.tests.conftest import NOW
+from dermadesk.staff.tests.people import signed_in
 
 URL = "/admin/scheduling/series/book/"
 
@@ -21,7 +22,7 @@ URL = "/admin/scheduling/series/book/"
 @pytest.fixture
 def manager(client: Client) -> Iterator[Client]:
     with time_machine.travel(NOW, tick=False):
-        client.force_login(User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
+        signed_in(client, User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
         yield client
 
 
@@ -148,7 +149,7 @@ def test_front_desk_without_the_booking_permission_cannot_book_a_course(
 ) -> None:
     desk = User.objects.create_user("desk", password="pw-long-1", is_staff=True)
     desk.user_permissions.add(Permission.objects.get(codename="view_series"))
-    client.force_login(desk)
+    signed_in(client, desk)
     with time_machine.travel(NOW, tick=False):
         assert "Book a course" not in client.get("/admin/scheduling/series/").text
         assert client.get(URL).status_code == 403

@@ -27,6 +27,7 @@ from dermadesk.scheduling.services import (
     series_shift,
 )
 from dermadesk.scheduling.tests.conftest import course_of, link_token
+from dermadesk.staff.tests.people import signed_in
 
 NOW = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # Wednesday 2pm in Springfield
 
@@ -195,7 +196,7 @@ def test_staff_cancelling_in_the_admin_emails_the_patient(
     client: Client, frozen_clinic: Location, patient: Patient
 ) -> None:
     booking = book(frozen_clinic, patient, 30, 10)
-    client.force_login(User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
+    signed_in(client, User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
     listing = client.get("/admin/scheduling/booking/?q=lovelace").text
     assert "Ada Lovelace" in listing
     client.post(
@@ -252,7 +253,7 @@ def test_staff_screens_never_show_a_working_link(
     booking = book(frozen_clinic, patient, 30, 10)
     token = link_token(booking)
     confirmation = waiting(booking)["confirmation"]
-    client.force_login(User.objects.create_superuser("boss", "boss@example.com", "x" * 20))
+    signed_in(client, User.objects.create_superuser("boss", "boss@example.com", "x" * 20))
     page = client.get(f"/admin/notifications/outboundmessage/{confirmation.pk}/change/").text
     assert "Your visit is booked" in page
     assert token not in page

@@ -7,6 +7,7 @@ from django.test import Client
 
 from dermadesk.clinic.models import Closure, Location, OfficeHours
 from dermadesk.clinic.tests.factories import make_location
+from dermadesk.staff.tests.people import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client_logged_in(client: Client) -> Client:
     user = User.objects.create_superuser("manager", "manager@example.com", "a-long-password-1")
-    client.force_login(user)
+    signed_in(client, user)
     return client
 
 

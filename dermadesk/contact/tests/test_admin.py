@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from dermadesk.contact.models import ContactMessage, ContactNote, ContactStatus, NoteKind
+from dermadesk.staff.tests.people import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def message() -> ContactMessage:
 def test_staff_see_messages_with_status_and_assignee(
     client: Client, desk: User, message: ContactMessage
 ) -> None:
-    client.force_login(desk)
+    signed_in(client, desk)
     html = client.get("/admin/contact/contactmessage/?status__exact=new").text
     assert "Alex Example" in html
     assert "Prices and payment" in html
@@ -39,7 +40,7 @@ def test_staff_see_messages_with_status_and_assignee(
 def test_staff_assign_a_message_and_add_a_reply_to_its_history(
     client: Client, desk: User, message: ContactMessage
 ) -> None:
-    client.force_login(desk)
+    signed_in(client, desk)
     response = client.post(
         f"/admin/contact/contactmessage/{message.pk}/change/",
         {
@@ -59,7 +60,7 @@ def test_staff_assign_a_message_and_add_a_reply_to_its_history(
 
 
 def test_the_mark_as_spam_action(client: Client, desk: User, message: ContactMessage) -> None:
-    client.force_login(desk)
+    signed_in(client, desk)
     client.post(
         "/admin/contact/contactmessage/",
         {"action": "mark_spam", "_selected_action": [message.pk]},

@@ -16,6 +16,7 @@ from dermadesk.notifications.models import (
     OutboundMessage,
     TemplateKey,
 )
+from dermadesk.staff.tests.people import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def manager(client: Client) -> Client:
     user = User.objects.create(
         username="manager", email="manager@example.com", is_staff=True, is_superuser=True
     )
-    client.force_login(user)
+    signed_in(client, user)
     return client
 
 
@@ -129,7 +130,7 @@ def test_send_a_test_queues_it_to_the_signed_in_user(
 def test_send_a_test_needs_an_email_address(
     client: Client, templates: dict[str, MessageTemplate]
 ) -> None:
-    client.force_login(User.objects.create(username="noemail", is_staff=True, is_superuser=True))
+    signed_in(client, User.objects.create(username="noemail", is_staff=True, is_superuser=True))
     response = client.post(
         "/admin/notifications/messagetemplate/",
         {"action": "send_test", "_selected_action": [templates["booking-change"].pk]},

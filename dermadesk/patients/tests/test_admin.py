@@ -7,11 +7,12 @@ from dermadesk.patients.models import ConsentDocument, ConsentKind, Patient
 from dermadesk.patients.services import consent_sign
 from dermadesk.patients.tests.conftest import NOW
 from dermadesk.patients.tests.factories import make_patient
+from dermadesk.staff.tests.people import signed_in
 
 
 def manager(client: Client) -> User:
     user = User.objects.create_superuser("manager", "m@example.com", "pw-long-enough-1")
-    client.force_login(user)
+    signed_in(client, user)
     return user
 
 

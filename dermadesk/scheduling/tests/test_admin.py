@@ -7,6 +7,7 @@ from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.services import booking_create
 from dermadesk.scheduling.tests.conftest import NOW
+from dermadesk.staff.tests.people import signed_in
 
 
 def test_admin_cancel_action_goes_through_the_booking_service(
@@ -19,7 +20,7 @@ def test_admin_cancel_action_goes_through_the_booking_service(
         now=NOW,
         channel=BookingChannel.STAFF,
     )
-    client.force_login(User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
+    signed_in(client, User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
     response = client.post(
         "/admin/scheduling/booking/",
         {"action": "cancel_bookings", "_selected_action": [booking.pk]},
@@ -39,7 +40,7 @@ def test_admin_booking_list_and_page_show(clinic: Location, client: Client) -> N
         now=NOW,
         channel=BookingChannel.STAFF,
     )
-    client.force_login(User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
+    signed_in(client, User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
     assert client.get("/admin/scheduling/booking/").status_code == 200
     page = client.get(f"/admin/scheduling/booking/{booking.pk}/change/")
     assert page.status_code == 200

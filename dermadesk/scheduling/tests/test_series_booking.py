@@ -27,6 +27,7 @@ from dermadesk.scheduling.services import (
 )
 from dermadesk.scheduling.tests.conftest import NOW, course_of
 from dermadesk.scheduling.tests.test_concurrency import overlapping_allocations
+from dermadesk.staff.tests.people import signed_in
 
 
 def prp() -> Service:
@@ -205,12 +206,12 @@ def test_staff_see_a_course_and_cancel_what_is_ahead_in_the_admin(
         service=prp(), location=clinic, sessions=[s.slot for s in plan.sessions if s.slot],
         now=NOW, channel=BookingChannel.STAFF,
     ))  # fmt: skip
-    client.force_login(User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
+    signed_in(client, User.objects.create_superuser("manager", "m@example.com", "pw-long-1"))
     page = client.get(f"/admin/scheduling/series/{series.pk}/change/")
     assert page.status_code == 200
     assert page.text.count("Confirmed") >= 4
     with time_machine.travel(NOW + timedelta(days=30), tick=False):
-        client.force_login(User.objects.get(username="manager"))  # the first session's age
+        signed_in(client, User.objects.get(username="manager"))  # the first session's age
         response = client.post(
             "/admin/scheduling/series/",
             {"action": "cancel_sessions_ahead", "_selected_action": [series.pk]},

@@ -16,6 +16,7 @@ from dermadesk.screening.models import (
 )
 from dermadesk.screening.services import screening_submit
 from dermadesk.screening.tests.conftest import NOW, TREATMENT, no_to_everything
+from dermadesk.staff.tests.people import signed_in
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
@@ -97,7 +98,7 @@ def test_editing_a_published_version_saves_a_new_draft_and_answers_keep_theirs(
     questionnaire: Questionnaire, patient: Patient, client: Client
 ) -> None:
     response = answered(questionnaire, patient)
-    client.force_login(manager())
+    signed_in(client, manager())
     data = change_form(questionnaire)
     pregnant = index_of(data, "questions-", "pregnant")
     data[f"{pregnant}text"] = "Are you pregnant at the moment?"
@@ -127,7 +128,7 @@ def test_editing_a_published_version_saves_a_new_draft_and_answers_keep_theirs(
 def test_a_row_removed_while_editing_is_left_out_of_the_new_version_only(
     questionnaire: Questionnaire, client: Client
 ) -> None:
-    client.force_login(manager())
+    signed_in(client, manager())
     data = change_form(questionnaire)
     data[index_of(data, "rules-", "cold_sores") + "DELETE"] = "on"
     client.post(f"/admin/screening/questionnaire/{questionnaire.pk}/change/", data)
@@ -137,7 +138,7 @@ def test_a_row_removed_while_editing_is_left_out_of_the_new_version_only(
 
 
 def test_a_draft_is_edited_in_place(questionnaire: Questionnaire, client: Client) -> None:
-    client.force_login(manager())
+    signed_in(client, manager())
     client.post(
         f"/admin/screening/questionnaire/{questionnaire.pk}/change/", change_form(questionnaire)
     )
@@ -152,7 +153,7 @@ def test_a_draft_is_edited_in_place(questionnaire: Questionnaire, client: Client
 def test_the_publish_action_makes_the_draft_the_one_patients_are_asked(
     questionnaire: Questionnaire, client: Client
 ) -> None:
-    client.force_login(manager())
+    signed_in(client, manager())
     client.post(
         f"/admin/screening/questionnaire/{questionnaire.pk}/change/", change_form(questionnaire)
     )
@@ -170,7 +171,7 @@ def test_the_change_page_lists_what_stops_a_version_from_being_published(
     questionnaire: Questionnaire, client: Client
 ) -> None:
     questionnaire.rules.filter(key="eczema").update(condition={"answer": "eczma", "is": True})
-    client.force_login(manager())
+    signed_in(client, manager())
     page = client.get(f"/admin/screening/questionnaire/{questionnaire.pk}/change/")
     assert "Rule &#x27;eczema&#x27; uses &#x27;eczma&#x27;, which is not a question." in page.text
 
@@ -182,7 +183,7 @@ def test_front_desk_without_the_permission_sees_no_screening(
     questionnaire: Questionnaire, patient: Patient, client: Client
 ) -> None:
     response = answered(questionnaire, patient, pregnant="yes")
-    client.force_login(staff("desk", "view_patient", "change_patient"))
+    signed_in(client, staff("desk", "view_patient", "change_patient"))
     assert client.get("/admin/screening/screeningresponse/").status_code == 403
     assert (
         client.get(f"/admin/screening/screeningresponse/{response.pk}/change/").status_code == 403
@@ -198,7 +199,7 @@ def test_a_clinician_with_the_permission_sees_the_answers(
     questionnaire: Questionnaire, patient: Patient, client: Client
 ) -> None:
     response = answered(questionnaire, patient, eczema="yes")
-    client.force_login(staff("clinician", "view_patient", "view_screeningresponse"))
+    signed_in(client, staff("clinician", "view_patient", "view_screeningresponse"))
     page = client.get(f"/admin/screening/screeningresponse/{response.pk}/change/")
     assert page.status_code == 200
     assert "Have you ever had eczema?" in page.text
@@ -229,7 +230,7 @@ def test_a_clinician_records_a_review_through_the_admin(
 ) -> None:
     response = answered(questionnaire, patient, eczema="yes")
     user = staff("clinician", "view_screeningresponse", "add_screeningoverride")
-    client.force_login(user)
+    signed_in(client, user)
     page = post_review(client, response, "Seen in clinic: no eczema for ten years.")
     assert page.status_code == 302
     override = ScreeningOverride.objects.get()
@@ -241,7 +242,7 @@ def test_a_review_without_a_reason_is_refused_in_the_admin(
     questionnaire: Questionnaire, patient: Patient, client: Client
 ) -> None:
     response = answered(questionnaire, patient, eczema="yes")
-    client.force_login(staff("clinician", "view_screeningresponse", "add_screeningoverride"))
+    signed_in(client, staff("clinician", "view_screeningresponse", "add_screeningoverride"))
     page = post_review(client, response, "")
     assert page.status_code == 200
     assert "This field is required." in page.text

@@ -1,0 +1,39 @@
+"""The roles as Django groups: made after every migrate, and on demand.
+
+The policy reads only group membership (``policy.roles_of``). The Manager group also carries
+the Django permissions of the clinic's set-up in the admin (locations, hours, resources,
+services, pages, message templates, questionnaires, consent documents, API tokens); the
+other roles use the back office only.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from dermadesk.staff.roles import Role
+
+MANAGER_SET_UP = Q(content_type__app_label__in=["clinic", "website"]) | Q(
+    content_type__app_label="scheduling",
+    content_type__model__in=[
+        "skill", "resource", "weeklyshift", "unavailability", "service", "servicerole",
+        "servicesegment",
+    ],
+) | Q(content_type__app_label="notifications", content_type__model="messagetemplate") | Q(
+    content_type__app_label="screening",
+    content_type__model__in=["questionnaire", "question", "rule"],
+) | Q(content_type__app_label="patients", content_type__model="consentdocument") | Q(
+    content_type__app_label="api", content_type__model="apitoken"
+)  # fmt: skip
+
+
+def role_group(role: Role) -> Group:
+    group, _ = Group.objects.get_or_create(name=role.value)
+    return group
+
+
+def role_groups_sync(**kwargs: Any) -> None:
+    """Make the three groups and give the Manager group the set-up permissions."""
+    for role in Role:
+        role_group(role)
+    role_group(Role.MANAGER).permissions.add(*Permission.objects.filter(MANAGER_SET_UP))

@@ -1,0 +1,14 @@
+"""The back office's sections, in the header's order, each with the action that opens it."""
+
+from typing import Any
+
+from dermadesk.staff.roles import Action
+
+SECTIONS: list[dict[str, Any]] = [
+    {"label": "Calendar", "url": "staff:calendar", "action": Action.CALENDAR_VIEW},
+    {"label": "Patients", "url": "staff:patients", "action": Action.PATIENT_SEARCH},
+    {"label": "Inbox", "url": "inbox:list", "action": Action.INBOX},
+    {"label": "Alerts", "url": "inbox:alerts", "action": Action.ALERTS},
+    {"label": "Reports", "url": "staff:reports", "action": Action.REPORTS},
+    {"label": "Audit trail", "url": "staff:audit", "action": Action.AUDIT_TRAIL},
+]

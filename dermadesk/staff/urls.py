@@ -1,0 +1,24 @@
+from django.urls import path
+
+from dermadesk.staff import account_pages, login_pages
+from dermadesk.staff.audit_urls import urlpatterns as audit_urls
+from dermadesk.staff.calendar_urls import urlpatterns as calendar_urls
+from dermadesk.staff.patient_urls import urlpatterns as patient_urls
+from dermadesk.staff.report_urls import urlpatterns as report_urls
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", account_pages.home, name="home"),
+    path("login/", login_pages.sign_in, name="login"),
+    path("login/code/", login_pages.sign_in_code, name="login_code"),
+    path("login/setup/", login_pages.sign_in_setup, name="login_setup"),
+    path("logout/", login_pages.sign_out, name="logout"),
+    path("account/", account_pages.account, name="account"),
+    path("account/recovery-codes/", account_pages.recovery_codes, name="recovery_codes"),
+    path("account/password/", account_pages.password_change, name="password_change"),
+    *calendar_urls,
+    *patient_urls,
+    *report_urls,
+    *audit_urls,
+]

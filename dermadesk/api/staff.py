@@ -123,7 +123,7 @@ def _booking(booking_id: uuid.UUID) -> Booking:
 def day_bookings(request: HttpRequest, day: date, location: str | None = None) -> StaffDayOut:
     """The bookings that start on ``day`` (the location's local date), in order of time.
 
-    Needs ``scheduling.view_booking``.
+    Needs a role with ``calendar_view``.
     """
     place = location_named(location)
     today = timezone.now().astimezone(place.zone).date()
@@ -144,7 +144,7 @@ def day_bookings(request: HttpRequest, day: date, location: str | None = None) -
 def book_visit(request: HttpRequest, data: StaffBookingIn) -> Status[StaffBookingOut]:
     """Book one visit for a patient, confirmed at once (the patient is emailed as usual).
 
-    Needs ``scheduling.add_booking``. Any time the clinic is open and the clinician works,
+    Needs a role with ``visit_book``. Any time the clinic is open and the clinician works,
     however soon or far ahead. A time taken: 409 with the nearest free ones; a time outside
     the clinic's hours or off the start times: 400.
     """
@@ -163,7 +163,7 @@ def book_course(request: HttpRequest, data: StaffCourseIn) -> Status[StaffCourse
     """Book a whole course for a patient: the first session at ``start``, the others as the
     clinic plans them (same weekday, time and clinician where it can), all or none.
 
-    Needs ``scheduling.add_booking`` and ``scheduling.add_series``. When a session cannot be
+    Needs a role with ``visit_book``. When a session cannot be
     planned or is taken meanwhile: 409 with the proposal, and nothing is booked.
     """
     now = timezone.now()
@@ -189,7 +189,7 @@ def book_course(request: HttpRequest, data: StaffCourseIn) -> Status[StaffCourse
 def cancel_booking(request: HttpRequest, booking_id: uuid.UUID) -> StaffBookingOut:
     """Cancel a booking, however soon it is (the patient is emailed as usual).
 
-    Needs ``scheduling.change_booking``. One session of a course is cancelled by itself.
+    Needs a role with ``visit_book``. One session of a course is cancelled by itself.
     """
     booking, now = _booking(booking_id), timezone.now()
     return _reloaded(booking_cancel(booking=booking, now=now))
@@ -204,7 +204,7 @@ def reschedule_booking(
 ) -> StaffBookingOut:
     """Move a booking to ``start``, however soon it is; the same clinician and room where free.
 
-    Needs ``scheduling.change_booking``. A time taken: 409 with the nearest free ones. The
+    Needs a role with ``visit_book``. A time taken: 409 with the nearest free ones. The
     later sessions of a course do not follow by themselves: see ``…/later-sessions``.
     """
     booking, now = _booking(booking_id), timezone.now()
@@ -228,7 +228,7 @@ def later_sessions(request: HttpRequest, booking_id: uuid.UUID) -> LaterSessions
     the course's interval again (e.g. after it was moved): the same weekday, time and
     clinician where free, else the nearest free time within a few days, saying why.
 
-    Needs ``scheduling.view_booking``. Not part of a course, or nothing after it: 409.
+    Needs a role with ``calendar_view``. Not part of a course, or nothing after it: 409.
     """
     return _later_sessions_of(_booking(booking_id), timezone.now())
 
@@ -242,7 +242,7 @@ def move_later_sessions(
 ) -> StaffLaterSessionsMovedOut:
     """Move the later sessions to the starts shown by ``GET …/later-sessions``, all or none.
 
-    Needs ``scheduling.change_booking``. If the proposal changed since (or a session was
+    Needs a role with ``visit_book``. If the proposal changed since (or a session was
     taken meanwhile), 409 with the fresh proposal and nothing moves. The patient gets one
     email listing every moved session, with a calendar update for each.
     """

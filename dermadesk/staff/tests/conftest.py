@@ -1,0 +1,3 @@
+from dermadesk.scheduling.tests.conftest import clinic
+
+__all__ = ["clinic"]

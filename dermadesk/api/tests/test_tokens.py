@@ -112,6 +112,7 @@ def test_the_admin_shows_a_new_tokens_secret_once(client: Client, manager: User)
     [secret] = re.findall(r"dd_[0-9a-f]{8}_[A-Za-z0-9_-]{43}", response.text)
     assert digest_of(secret) == token.digest
     assert (token.user, token.name, token.created_at) == (desk, "front desk tablet", NOW)
+    signed_in(client, manager)  # a new staff session: the one above was idle since NOW
     listing = client.get("/admin/api/apitoken/")
     assert token.prefix in listing.text and "desk" in listing.text
     assert secret not in listing.text

@@ -1,5 +1,7 @@
 """Staff members for tests: with roles, and signed in with both factors."""
 
+import time
+
 from django.contrib.auth.models import User
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -7,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dermadesk.scheduling.models import Resource
 from dermadesk.staff.groups import role_group
+from dermadesk.staff.middleware import SEEN_KEY
 from dermadesk.staff.roles import Role
 
 PASSWORD = "a long staff password 42"
@@ -35,5 +38,6 @@ def signed_in(client: Client, user: User) -> Client:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SEEN_KEY] = int(time.time())
     session.save()
     return client

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
+from dermadesk.audit.reads import AuditedAdmin
 from dermadesk.contact.models import ContactMessage, ContactNote, ContactStatus
 
 
@@ -24,7 +25,9 @@ class ContactNoteInline(admin.StackedInline):  # type: ignore[type-arg]
 
 
 @admin.register(ContactMessage)
-class ContactMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ContactMessageAdmin(AuditedAdmin):
+    audit_what = "contact message"
+
     list_display = ("created_at", "name", "email", "topic", "status", "assignee")
     list_filter = ("status", "topic", "assignee")
     list_select_related = ("assignee",)

@@ -21,6 +21,7 @@ from django.utils.csp import CSP
 from django.utils.html import format_html
 from django.views.decorators.csp import csp_override
 
+from dermadesk.audit.reads import AuditedAdmin
 from dermadesk.notifications.defaults import SAMPLE_CLINIC, default_messages
 from dermadesk.notifications.models import MessageTemplate, OutboundMessage
 from dermadesk.notifications.queries import outbox_counts
@@ -55,7 +56,9 @@ def preview_clinic() -> ClinicDetails:
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OutboundMessageAdmin(AuditedAdmin):
+    audit_what = "message"
+
     list_display = (
         "created_at",
         "template_key",

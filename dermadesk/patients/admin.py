@@ -7,7 +7,7 @@ nothing of screening).
 from typing import Any, ClassVar
 
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from dermadesk.audit.reads import AuditedAdmin
 from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient
 from dermadesk.patients.services import consent_document_publish
 
@@ -37,7 +38,12 @@ class ConsentSignatureInline(ReadOnlyInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PatientAdmin(AuditedAdmin):
+    audit_what = "record"
+
+    def audit_patient_id(self, obj: Model) -> int | None:
+        return int(obj.pk)
+
     list_display = ("family_name", "given_name", "email", "phone", "date_of_birth", "created_at")
     list_display_links = ("family_name", "given_name")
     search_fields = ("given_name", "family_name", "email")
@@ -112,8 +118,10 @@ class ConsentDocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(ConsentSignature)
-class ConsentSignatureAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ConsentSignatureAdmin(AuditedAdmin):
     """Evidence: read only."""
+
+    audit_what = "consent"
 
     list_display = ("signed_at", "patient", "document", "typed_name", "ip_address")
     list_filter = ("document__kind",)

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dermadesk.audit.reads import AuditedAdmin
 from dermadesk.scheduling.models import (
     Allocation,
     Booking,
@@ -77,8 +78,10 @@ class AllocationInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class BookingAdmin(AuditedAdmin):
     """Bookings are read here and changed only through the booking services (actions)."""
+
+    audit_what = "booking"
 
     list_display = (
         "starts_at", "service", "patient", "series_number", "location", "status", "channel"
@@ -153,12 +156,14 @@ class SeriesBookingInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SeriesAdmin(AuditedAdmin):
     """Courses of sessions; each session is a booking, changed through its own page.
 
     Staff book a course through ``checkout.admin``, which adds "Book a course" to this page
     (booking a course is a use-case, a layer above scheduling).
     """
+
+    audit_what = "course"
 
     list_display = ("service", "patient", "sessions_planned", "location", "created_at")
     list_select_related = ("service", "patient", "location")

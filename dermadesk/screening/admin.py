@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from dermadesk.audit.reads import AuditedAdmin
 from dermadesk.patients.admin import PatientAdmin, ReadOnlyInline
 from dermadesk.patients.models import Patient
 from dermadesk.screening.models import (
@@ -170,8 +171,10 @@ class ScreeningOverrideInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(ScreeningResponse)
-class ScreeningResponseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScreeningResponseAdmin(AuditedAdmin):
     """Read-only answers; clinicians with permission add a review below them."""
+
+    audit_what = "screening"
 
     list_display = (
         "created_at",

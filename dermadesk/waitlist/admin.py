@@ -1,11 +1,14 @@
 from django.contrib import admin
 
+from dermadesk.audit.reads import AuditedAdmin
 from dermadesk.waitlist.models import WaitlistEntry
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WaitlistEntryAdmin(AuditedAdmin):
     """Who is waiting for what; offers are made by the sweep and the task, not by hand."""
+
+    audit_what = "waitlist place"
 
     list_display = ("created_at", "service", "given_name", "family_name", "first_day",
                     "last_day", "status", "location")  # fmt: skip

@@ -36,7 +36,7 @@ SQLITE_UNDO = "DROP TRIGGER IF EXISTS audit_event_append_only;"
 def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES)
+        schema_editor.execute(POSTGRES, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE)
 
@@ -44,7 +44,7 @@ def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UNDO)
+        schema_editor.execute(POSTGRES_UNDO, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_UNDO)
 

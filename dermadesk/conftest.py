@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from pytest_django.fixtures import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +11,9 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Settings) -> None:
+    """Tests hash many staff passwords; the real hasher's slowness is its point, not theirs."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

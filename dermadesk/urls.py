@@ -6,6 +6,9 @@ from dermadesk.api.api import api
 from dermadesk.website.sitemaps import PageSitemap
 from dermadesk.website.views import favicon, robots_txt
 
+# A database out of reach gives the 503 page wherever the error was raised.
+handler500 = "dermadesk.middleware.server_error"
+
 admin.site.site_header = "dermadesk back office"
 admin.site.site_title = "dermadesk"
 

@@ -15,6 +15,7 @@ from django.utils.csp import CSP
 
 from dermadesk.environment import env_bool, env_int, env_list, env_str
 from dermadesk.limits.windows import parse_rate
+from dermadesk.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DERMADESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -326,9 +327,5 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }  # fmt: skip
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# The console log; the SQL log never goes below INFO (its DEBUG lines carry patient data).
+LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"))

@@ -36,6 +36,7 @@ system:
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq default-jre-headless >/dev/null; }
 
+# The local PostgreSQL server, and pg_dump/pg_restore at least as new as it (backups).
 postgres:
 	@scripts/ensure-postgres
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dermadesk.waitlist",
     "dermadesk.api",
     "dermadesk.limits",
+    "dermadesk.backups",
 ]
 
 MIDDLEWARE = [

@@ -90,6 +90,17 @@ def debug_log() -> Iterator[Capture]:
         logging.config.dictConfig(settings.LOGGING)
 
 
+@pytest.fixture
+def sink(settings: Settings, transactional_db: None) -> Iterator[SmtpSink]:
+    """The demo clinic, its email going to a real SMTP server."""
+    call_command("demo", verbosity=0)
+    smtp = SmtpSink()
+    smtp.start()
+    settings.MAILERS = {"default": smtp.mailer()}
+    yield smtp
+    smtp.stop()
+
+
 def api(client: Client, path: str, body: dict[str, Any]) -> Any:
     return client.post(path, body, content_type="application/json")
 
@@ -103,38 +114,31 @@ def first_free_start(client: Client) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_whole_booking_at_debug_level_logs_no_patient_detail_answer_or_secret(
-    settings: Settings, debug_log: Capture
+    sink: SmtpSink, debug_log: Capture
 ) -> None:
-    call_command("demo", verbosity=0)
-    sink = SmtpSink()
-    sink.start()
-    settings.MAILERS = {"default": sink.mailer()}
     client = Client()
-    try:
-        assert api(client, "/api/email-codes", {"email": PATIENT["email"]}).status_code == 202
-        run_worker_batch()  # the code goes out through SMTP
-        code = re.search(r"\b(\d{6})\b", sink.received[-1].text)
-        assert code is not None
-        proof = api(client, "/api/email-proofs", {"email": PATIENT["email"], "code": code[1]})
-        assert proof.status_code == 201, proof.content
-        held = api(client, "/api/holds", {"service": "micro-needling",
-                                          "location": "springfield",
-                                          "start": first_free_start(client)})  # fmt: skip
-        assert held.status_code == 201, held.content
-        # From here on the mail server refuses her address, quoting it in its reply.
-        sink.refuse.add(PATIENT["email"])
-        booked = api(client, "/api/bookings", {
-            "hold_id": held.json()["hold_id"],
-            "email_proof": proof.json()["email_proof"],
-            "patient": PATIENT,
-            "answers": answers_for("micro-needling", cold_sores="yes", skin_type="V",
-                                   treatment_area="hands"),
-            "consent": {"typed_name": "Philippa Quennell-Ashdown", "accept_policies": True},
-        })  # fmt: skip
-        assert booked.status_code == 201, booked.content
-        run_worker_batch()  # the confirmation: refused for good (550)
-    finally:
-        sink.stop()
+    assert api(client, "/api/email-codes", {"email": PATIENT["email"]}).status_code == 202
+    run_worker_batch()  # the code goes out through SMTP
+    code = re.search(r"\b(\d{6})\b", sink.received[-1].text)
+    assert code is not None
+    proof = api(client, "/api/email-proofs", {"email": PATIENT["email"], "code": code[1]})
+    assert proof.status_code == 201, proof.content
+    held = api(client, "/api/holds", {"service": "micro-needling",
+                                      "location": "springfield",
+                                      "start": first_free_start(client)})  # fmt: skip
+    assert held.status_code == 201, held.content
+    # From here on the mail server refuses her address, quoting it in its reply.
+    sink.refuse.add(PATIENT["email"])
+    booked = api(client, "/api/bookings", {
+        "hold_id": held.json()["hold_id"],
+        "email_proof": proof.json()["email_proof"],
+        "patient": PATIENT,
+        "answers": answers_for("micro-needling", cold_sores="yes", skin_type="V",
+                               treatment_area="hands"),
+        "consent": {"typed_name": "Philippa Quennell-Ashdown", "accept_policies": True},
+    })  # fmt: skip
+    assert booked.status_code == 201, booked.content
+    run_worker_batch()  # the confirmation: refused for good (550)
 
     confirmation = OutboundMessage.objects.get(template_key=TemplateKey.BOOKING_CONFIRMATION)
     assert confirmation.status == MessageStatus.FAILED
@@ -151,45 +155,36 @@ def test_a_whole_booking_at_debug_level_logs_no_patient_detail_answer_or_secret(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_whole_booking_through_the_pages_at_debug_level_logs_no_patient_detail(
-    settings: Settings, debug_log: Capture
+    sink: SmtpSink, debug_log: Capture
 ) -> None:
-    call_command("demo", verbosity=0)
-    sink = SmtpSink()
-    sink.start()
-    settings.MAILERS = {"default": sink.mailer()}
     client = Client()
-    try:
-        start = first_free_start(client)
-        day = start[:10]
-        assert client.get(f"/book/micro-needling/{day}/").status_code == 200
-        held = client.post("/book/micro-needling/hold/", {"start": start})
-        assert held["Location"] == "/book/details/", held.content
-        assert client.get("/book/details/").status_code == 200
-        asked = client.post("/book/details/", PATIENT)
-        assert asked["Location"] == "/book/verify/", asked.content
-        run_worker_batch()  # the code goes out through SMTP
-        code = re.search(r"\b(\d{6})\b", sink.received[-1].text)
-        assert code is not None
-        assert client.get("/book/verify/").status_code == 200
-        assert client.post("/book/verify/", {"code": code[1]})["Location"] == "/book/screening/"
-        assert client.get("/book/screening/").status_code == 200
-        answers = answers_for(
-            "micro-needling", cold_sores="yes", skin_type="V", treatment_area="hands"
-        )
-        assert client.post("/book/screening/", answers)["Location"] == "/book/consent/"
-        assert client.get("/book/consent/").status_code == 200
-        signed = client.post(
-            "/book/consent/", {"typed_name": "Philippa Quennell-Ashdown", "policies": "on"}
-        )
-        assert signed["Location"] == "/book/confirm/"
-        assert "Philippa" in client.get("/book/confirm/").text  # the page shows her details
-        done = client.post("/book/confirm/", follow=True)
-        assert "You are booked" in done.text
-        token = done.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
-        assert client.get(f"/book/manage/{token}/").status_code == 200
-        run_worker_batch()  # the confirmation goes out
-    finally:
-        sink.stop()
+    start = first_free_start(client)
+    day = start[:10]
+    assert client.get(f"/book/micro-needling/{day}/").status_code == 200
+    held = client.post("/book/micro-needling/hold/", {"start": start})
+    assert held["Location"] == "/book/details/", held.content
+    assert client.get("/book/details/").status_code == 200
+    asked = client.post("/book/details/", PATIENT)
+    assert asked["Location"] == "/book/verify/", asked.content
+    run_worker_batch()  # the code goes out through SMTP
+    code = re.search(r"\b(\d{6})\b", sink.received[-1].text)
+    assert code is not None
+    assert client.get("/book/verify/").status_code == 200
+    assert client.post("/book/verify/", {"code": code[1]})["Location"] == "/book/screening/"
+    assert client.get("/book/screening/").status_code == 200
+    answers = answers_for("micro-needling", cold_sores="yes", skin_type="V", treatment_area="hands")
+    assert client.post("/book/screening/", answers)["Location"] == "/book/consent/"
+    assert client.get("/book/consent/").status_code == 200
+    signed = client.post(
+        "/book/consent/", {"typed_name": "Philippa Quennell-Ashdown", "policies": "on"}
+    )
+    assert signed["Location"] == "/book/confirm/"
+    assert "Philippa" in client.get("/book/confirm/").text  # the page shows her details
+    done = client.post("/book/confirm/", follow=True)
+    assert "You are booked" in done.text
+    token = done.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
+    assert client.get(f"/book/manage/{token}/").status_code == 200
+    run_worker_batch()  # the confirmation goes out
     assert any("Philippa" in message.text for message in sink.received)
     assert logging.DEBUG in debug_log.levels
     assert_not_logged(debug_log, [code[1], token])

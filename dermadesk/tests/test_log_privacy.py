@@ -210,7 +210,8 @@ def test_sql_at_debug_would_print_patient_details_which_is_why_it_is_kept_off() 
     capture = Capture()
     sql = logging.getLogger("django.db.backends")
     sql.addHandler(capture)
-    level, sql.level = sql.level, logging.DEBUG
+    level = sql.level
+    sql.setLevel(logging.DEBUG)  # setLevel, not .level: loggers cache what they let through
     connection.force_debug_cursor = True
     try:
         Patient.objects.filter(email=PATIENT["email"]).exists()

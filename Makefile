@@ -36,6 +36,7 @@ system:
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq default-jre-headless >/dev/null; }
 
+# The local PostgreSQL server, and pg_dump/pg_restore at least as new as it (backups).
 postgres:
 	@scripts/ensure-postgres
 
@@ -57,8 +58,10 @@ deploy-check: $(VENV)/.installed
 	DEBUG=0 SECRET_KEY=deploy-check-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-$$RANDOM-long-enough \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+# Tests marked `once` (real servers killed and restarted, the database out of reach) run in
+# the PostgreSQL step only.
 unit-sqlite: $(VENV)/.installed
-	$(PYTEST) -m "not browser and not html" -q
+	$(PYTEST) -m "not browser and not html and not once" -q
 
 unit-postgres: $(VENV)/.installed postgres
 	DATABASE_URL=$(PG_TEST_URL) $(PYTEST) -m "not browser and not html" -q

@@ -35,6 +35,10 @@ KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 PLAIN_ERRORS = {
     404: "Nothing is found at this address. The API's operations are listed at /api/docs.",
     405: "This address does not take this method; the Allow header says which it takes.",
+    503: (
+        "Our system is briefly unavailable, so nothing was done or saved. Please try again "
+        "in a minute or two (the Retry-After header says how many seconds to wait)."
+    ),
 }
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 METHODS_WITHOUT_BODY = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

@@ -16,6 +16,7 @@ from django.utils.csp import CSP
 
 from dermadesk.environment import env_bool, env_int, env_list, env_str
 from dermadesk.limits.windows import parse_rate
+from dermadesk.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DERMADESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -77,9 +78,11 @@ INSTALLED_APPS = [
     "dermadesk.limits",
     "dermadesk.audit",
     "dermadesk.staff",
+    "dermadesk.backups",
 ]
 
 MIDDLEWARE = [
+    "dermadesk.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -348,9 +351,20 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# Browser features no page of ours uses, switched off for our pages and anything they embed
+# (Permissions-Policy, sent with every response). Photos will be chosen with a file input,
+# which needs no camera permission. Only features Chromium knows: an unknown one is a
+# console warning on every page.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid", "idle-detection",
+        "local-fonts", "magnetometer", "microphone", "midi", "payment", "picture-in-picture",
+        "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "window-management",
+        "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+# The console log; the SQL log never goes below INFO (its DEBUG lines carry patient data).
+LOGGING = logging_config(env_str("LOG_LEVEL", "INFO"))

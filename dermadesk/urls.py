@@ -7,6 +7,9 @@ from dermadesk.staff.admin_gate import staff_may_use_admin, staff_sign_in_first
 from dermadesk.website.sitemaps import PageSitemap
 from dermadesk.website.views import favicon, robots_txt
 
+# A database out of reach gives the 503 page wherever the error was raised.
+handler500 = "dermadesk.middleware.server_error"
+
 admin.site.site_header = "dermadesk set-up"
 admin.site.site_title = "dermadesk"
 # The admin sits behind the staff sign-in (password and second factor): its own login page

@@ -11,6 +11,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from dermadesk.notifications.errors import DeliveryError
 from dermadesk.notifications.models import Channel, OutboundMessage
+from dermadesk.notifications.redaction import server_reply, without_addresses
 from dermadesk.notifications.sms import sms_backend
 
 # The MAILERS alias the clinic's messages go through.
@@ -21,21 +22,31 @@ class DeliveryChannel(Protocol):
     def send(self, message: OutboundMessage) -> None: ...
 
 
-def _reason(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:500]
+def _reason(error: BaseException, detail: str | None = None) -> str:
+    """The error's class and what the server said, without any address (it is logged)."""
+    said = without_addresses(str(error)) if detail is None else detail
+    return f"{type(error).__name__}: {said}"[:500]
 
 
 def smtp_delivery_error(error: Exception) -> DeliveryError:
-    """What an exception from the SMTP backend means for trying again."""
+    """What an exception from the SMTP backend means for trying again.
+
+    The reason never names the recipient: ``SMTPRecipientsRefused`` is keyed by the
+    addresses and servers quote them in their replies, so only the reply codes and texts
+    are kept, with every address replaced (``redaction``).
+    """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        temporary = bool(codes) and all(400 <= code < 500 for code in codes)
-        return DeliveryError(_reason(error), retryable=temporary)
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        # Wrong credentials are fixed by staff, after which the waiting messages should go.
-        return DeliveryError(_reason(error), retryable=True)
+        replies = list(error.recipients.values())
+        temporary = bool(replies) and all(400 <= code < 500 for code, _ in replies)
+        said = "; ".join(server_reply(code, reply) for code, reply in replies)
+        return DeliveryError(_reason(error, said), retryable=temporary)
     if isinstance(error, smtplib.SMTPResponseException):
-        return DeliveryError(_reason(error), retryable=not 500 <= error.smtp_code < 600)
+        said = server_reply(error.smtp_code, error.smtp_error)
+        # Wrong credentials are fixed by staff, after which the waiting messages should go.
+        retryable = isinstance(error, smtplib.SMTPAuthenticationError) or not (
+            500 <= error.smtp_code < 600
+        )
+        return DeliveryError(_reason(error, said), retryable=retryable)
     # Refused or dropped connections, timeouts, DNS: the server may be back soon.
     return DeliveryError(_reason(error), retryable=True)
 

@@ -22,6 +22,7 @@ attempt, and a duplicate only in that window, carrying the same Message-ID.
 """
 
 import logging
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,6 +36,7 @@ from dermadesk.notifications import retry
 from dermadesk.notifications.channels import channel_for
 from dermadesk.notifications.errors import DeliveryError
 from dermadesk.notifications.models import MessageStatus, OutboundMessage
+from dermadesk.notifications.redaction import without_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -129,9 +131,14 @@ def message_deliver(*, message_id: int, now: datetime) -> Delivery:
     except DeliveryError as error:
         return _record_failure(attempt, message, error, now)
     except Exception as error:  # an unforeseen failure is retried, never left "sending"
-        logger.exception("Message %s: unexpected error while sending", message.pk)
-        unexpected = DeliveryError(f"{type(error).__name__}: {error}", retryable=True)
-        return _record_failure(attempt, message, unexpected, now)
+        reason = f"{type(error).__name__}: {without_addresses(str(error))}"
+        # Where it happened (the frames, which hold no values), and the text without the
+        # recipient's address: a traceback would print the exception's text as it is.
+        logger.error(
+            "Message %s: unexpected error while sending (%s)\n%s",
+            message.pk, reason, "".join(traceback.format_tb(error.__traceback__)),
+        )  # fmt: skip
+        return _record_failure(attempt, message, DeliveryError(reason, retryable=True), now)
     sent_at = timezone.now()
     recorded = OutboundMessage.objects.filter(
         pk=message.pk,

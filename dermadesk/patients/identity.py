@@ -6,6 +6,7 @@ choice, e.g. the clinic's country) and kept in E.164 form (+12175550142).
 
 import re
 import unicodedata
+from datetime import date
 
 import phonenumbers
 
@@ -74,3 +75,11 @@ def names_match(typed: str, *, given_name: str, family_name: str) -> bool:
         and words[: len(given)] == given
         and words[-len(family) :] == family
     )
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Whole years of age on ``day`` (someone born on 29 February turns a year older on 1 March)."""
+    years = day.year - date_of_birth.year
+    if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years

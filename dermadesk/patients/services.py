@@ -56,7 +56,7 @@ class ConsentNotCurrent(PatientError):
         )
 
 
-def _clean_details(
+def patient_details_clean(
     *, given_name: str, family_name: str, email: str, phone: str, date_of_birth: date, today: date
 ) -> dict[str, str]:
     """The tidied text fields; ``InvalidPatientDetails`` listing every problem at once."""
@@ -105,7 +105,7 @@ def patient_find_or_create(
     details typed this time do not overwrite it (anyone who knows an email and a date of
     birth could type them).
     """
-    cleaned = _clean_details(
+    cleaned = patient_details_clean(
         given_name=given_name,
         family_name=family_name,
         email=email,

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeGuard
 
+from dermadesk.patients.identity import age_on
+
 SKIN_TYPE_KEY = "skin_type"
 """The answer that records the Fitzpatrick skin type. No rule may look at it."""
 DATE_OF_BIRTH_KEY = "date_of_birth"
@@ -129,14 +131,6 @@ def add_months(day: date, months: int) -> date:
         return date.min
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
-
-
-def age_on(date_of_birth: date, day: date) -> int:
-    """Whole years of age on ``day`` (someone born on 29 February turns a year older on 1 March)."""
-    years = day.year - date_of_birth.year
-    if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
-        years -= 1
-    return years
 
 
 # Conditions -----------------------------------------------------------------------------

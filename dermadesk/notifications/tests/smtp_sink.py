@@ -2,7 +2,8 @@
 
 It keeps every message it accepts, can be stopped and started again on the same port, and
 can be made slow at one stage of one message, signalling when that message gets there, so
-a test can kill the sender at a known point of the conversation.
+a test can kill the sender at a known point of the conversation, and can refuse chosen
+recipients as a real server does, quoting the address in its reply.
 """
 
 import asyncio
@@ -55,6 +56,9 @@ class _Handler:
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
+        if address.lower() in self.sink.refuse:
+            # As Postfix says it: the reply quotes the address it refuses.
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         ordinal = self.sink.begin_message()
         stall = self.sink.stall
         if stall is not None and stall.stage == "rcpt" and stall.ordinal == ordinal:
@@ -94,6 +98,8 @@ class SmtpSink:
         self.received: list[Received] = []
         self.delay = 0.0
         self.stall: Stall | None = None
+        self.refuse: set[str] = set()
+        """Addresses (lower case) refused with a 550 reply that quotes them."""
         self._lock = threading.Lock()
         self._begun = 0
         self._controller: Controller | None = None

@@ -1,7 +1,10 @@
+from datetime import date
+
 import pytest
 
 from dermadesk.patients.identity import (
     InvalidPhone,
+    age_on,
     name_tokens,
     names_match,
     normalize_email,
@@ -48,3 +51,8 @@ def test_an_unusable_phone_number_is_refused(raw: str) -> None:
 
 def test_an_email_keeps_its_local_part_and_lowers_its_domain() -> None:
     assert normalize_email("  Anna.Smith@Example.COM ") == "Anna.Smith@example.com"
+
+
+def test_someone_born_on_29_february_turns_18_on_1_march() -> None:
+    assert age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
+    assert age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18

@@ -124,11 +124,6 @@ def test_age_is_judged_on_the_treatment_date_not_today() -> None:
     assert not under_18.holds({"date_of_birth": born}, date(2026, 12, 10))
 
 
-def test_someone_born_on_29_february_turns_18_on_1_march() -> None:
-    assert rules.age_on(date(2008, 2, 29), date(2026, 2, 28)) == 17
-    assert rules.age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
-
-
 @pytest.mark.parametrize(
     ("data", "message"),
     [

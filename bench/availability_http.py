@@ -12,8 +12,9 @@ present hour (the API answers from the clock, so the bookings must lie around to
 - the API: ``GET /api/services/{slug}/availability`` for the 31 days from tomorrow, over
   HTTP, one request at a time, each on a new connection, from a production server
   (``DEBUG=0``, the static files collected, the rate limit raised through
-  ``API_RATE_LIMIT``): gunicorn by default, ``--server granian`` for granian. The time is
-  from sending the request to the last byte of the answer.
+  ``API_RATE_LIMIT``): the README's production server by default (``--server``,
+  ``--workers``, ``--threads`` for another). The time is from sending the request to the
+  last byte of the answer.
 
 SQLite in a temporary folder; set BENCH_DATABASE_URL to measure PostgreSQL instead.
 """
@@ -44,6 +45,7 @@ from lighthouse import (  # the audit's production-like server, reused
     stop_server,
     wait_until_up,
 )
+from public_load import PRODUCTION, Server  # the README's production server
 
 DAYS = 31
 REQUESTS = 200
@@ -51,22 +53,7 @@ WARM_UP = 20
 RATE_LIMIT = "1000000/m"  # the bench's one client would be refused at the default 120/m
 
 
-def server_command(server: str, port: int, workers: int, threads: int) -> list[str]:
-    """The command that serves dermadesk the way the README's production section does."""
-    if server == "granian":
-        return [
-            str(VENV_BIN / "granian"), "--interface", "wsgi", "dermadesk.wsgi:application",
-            "--host", HOST, "--port", str(port), "--workers", str(workers),
-            "--blocking-threads", str(threads), "--log-level", "warning", "--no-ws",
-        ]  # fmt: skip
-    return [
-        str(VENV_BIN / "gunicorn"), "dermadesk.wsgi", "-b", f"{HOST}:{port}",
-        "-w", str(workers), "--threads", str(threads), "--no-control-socket",
-        "--log-level=warning",
-    ]  # fmt: skip
-
-
-def start_server(server: str, workers: int, threads: int) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(server: Server) -> tuple[subprocess.Popen[bytes], int]:
     """A production server on the bench's database (its static files collected first)."""
     env = server_environment(Path(os.environ["DERMADESK_VAR_DIR"]))
     env |= {"API_RATE_LIMIT": RATE_LIMIT, "LOG_LEVEL": "WARNING"}
@@ -77,8 +64,7 @@ def start_server(server: str, workers: int, threads: int) -> tuple[subprocess.Po
         cwd=bench.ROOT, env=env, check=True,
     )  # fmt: skip
     port = free_port()
-    command = server_command(server, port, workers, threads)
-    process = subprocess.Popen(command, cwd=bench.ROOT, env=env)
+    process = subprocess.Popen(server.command(port), cwd=bench.ROOT, env=env)
     wait_until_up(f"http://{HOST}:{port}", process)
     return process, port
 
@@ -118,9 +104,9 @@ def figures(samples: list[float]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--server", choices=["gunicorn", "granian"], default=PRODUCTION.name)
+    parser.add_argument("--workers", type=int, default=PRODUCTION.workers)
+    parser.add_argument("--threads", type=int, default=PRODUCTION.threads)
     parser.add_argument("--requests", type=int, default=REQUESTS)
     parser.add_argument("--json", action="store_true", help="the figures as JSON, last line")
     options = parser.parse_args()
@@ -141,7 +127,7 @@ def main() -> None:
     results: dict[str, dict[str, object]] = {}
     print("| service | reads + engine | p95 | API over HTTP | p95 | starts |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    server, port = start_server(options.server, options.workers, options.threads)
+    server, port = start_server(Server(options.server, options.workers, options.threads))
     try:
         for service in Service.objects.filter(active=True, bookable_online=True):
             path = (

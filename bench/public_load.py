@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -74,7 +75,7 @@ class Server:
 
 
 # What the README's production section runs: the winner of ``--compare`` (docs/performance.md).
-PRODUCTION = Server("granian", workers=2, threads=1)
+PRODUCTION = Server("gunicorn", workers=2, threads=1)
 CANDIDATES = [
     Server("gunicorn", 2),
     Server("gunicorn", 3),
@@ -154,17 +155,23 @@ def serve(
     process = subprocess.Popen(server.command(port), cwd=ROOT, env=env)
     base = f"http://{HOST}:{port}"
     wait_until_up(base, process)
+    warm_up(base, paths)
+    return process, base
+
+
+def warm_up(base: str, paths: list[str]) -> None:
     for path in paths:
         measure(f"{base}{path}", WARM_UP_SECONDS)
-    return process, base
+    # wrk stops sending, but the server still answers what is queued (slow availability
+    # answers, up to 50 of them): let it finish, or the first page measured waits for them.
+    time.sleep(2)
 
 
 def every_page(server: Server, env: dict[str, str], seconds: int) -> None:
     process, base = serve(server, env, [])
     try:
         paths = [urlsplit(url).path for url in sitemap_urls(base)] + [availability_path()]
-        for path in paths:
-            measure(f"{base}{path}", WARM_UP_SECONDS)
+        warm_up(base, paths)
         print(f"{server}, {CONNECTIONS} connections, {seconds} s a page.\n")
         print("| page | requests/s | p99 ms | errors |")
         print("| --- | ---: | ---: | ---: |")

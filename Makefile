@@ -10,13 +10,14 @@ PG_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/dermadesk
 PYTEST := PYTHONDEVMODE=1 $(BIN)/pytest
 
 .PHONY: help run test lint types unit-sqlite unit-postgres browser html lighthouse deploy-check \
-	bench lock system postgres clean
+	bench bench-peer lock system postgres clean
 
 help:
 	@echo "make run         set up everything and start the demo clinic on http://127.0.0.1:8000"
 	@echo "make test        lint, types, tests on SQLite and PostgreSQL, browser tests, Lighthouse"
 	@echo "make lighthouse  audit every public page with Lighthouse (mobile)"
-	@echo "make bench        measure the availability engine and the booking reads"
+	@echo "make bench       measure the availability engine, the booking reads, the API, the servers"
+	@echo "make bench-peer  the peer (django-appointment) and dermadesk side by side, one sitting"
 	@echo "make lock        re-pin requirements.lock from pyproject.toml"
 
 $(VENV)/.installed: requirements.lock
@@ -82,7 +83,12 @@ bench: $(VENV)/.installed
 		apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/engine.py
 	$(PY) bench/availability.py
+	$(PY) bench/availability_http.py
 	$(PY) bench/public_load.py
+
+# The peer's harness (../shared/peer/django-appointment, PEER_DIR to move it) then ours: ratios.
+bench-peer: $(VENV)/.installed
+	$(PY) bench/peer.py
 
 lock:
 	rm -rf /tmp/dermadesk-lock && "$$(scripts/find-python)" -m venv /tmp/dermadesk-lock

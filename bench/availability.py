@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time as clock
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from functools import partial
@@ -48,6 +49,7 @@ from dermadesk.scheduling.models import (  # noqa: E402
     Booking,
     BookingChannel,
     BookingStatus,
+    CatalogVersion,
     Resource,
     ResourceKind,
     Service,
@@ -80,14 +82,15 @@ def build_clinic() -> Location:
     return location
 
 
-def populate(location: Location, count: int) -> int:
-    """Place ``count`` bookings (as many as fit) with the engine; returns how many were placed."""
+def populate(location: Location, count: int, now: datetime = NOW) -> int:
+    """Place ``count`` bookings (as many as fit) with the engine around ``now``; returns how
+    many were placed."""
     Allocation.objects.all().delete()
     Booking.objects.all().delete()
     # Six months of history and the month ahead, stretched with the count so the clinic is
     # as busy per day whatever the count; the month ahead about half as full as the past.
-    start = NOW - timedelta(days=round(152 * count / 5000))
-    end = NOW + timedelta(days=31)
+    start = now - timedelta(days=round(152 * count / 5000))
+    end = now + timedelta(days=31)
     services = {s.slug: s for s in Service.objects.all()}
     inputs = {
         slug: availability_inputs(
@@ -110,7 +113,7 @@ def populate(location: Location, count: int) -> int:
         slug = rng.choices(slugs, weights)[0]
         shape = inputs[slug].shape
         moment = start + timedelta(days=rng.randrange(days))
-        if moment >= NOW and rng.random() < 0.5:
+        if moment >= now and rng.random() < 0.5:
             continue
         day = moment.astimezone(location.zone).date()
         day_start = datetime.combine(day, time(0), tzinfo=location.zone)
@@ -164,13 +167,22 @@ def timed(function: Callable[[], object]) -> tuple[float, float]:
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
-def availability(location: Location, service: Service, days: int) -> list[engine.Slot]:
-    end = NOW + timedelta(days=days)
-    inputs = availability_inputs(service=service, location=location, start=NOW, end=end, now=NOW)
+def availability(
+    location: Location, service: Service, days: int, now: datetime = NOW
+) -> list[engine.Slot]:
+    """What the API's availability does between reading its input and writing its answer."""
+    end = now + timedelta(days=days)
+    inputs = availability_inputs(service=service, location=location, start=now, end=end, now=now)
     return engine.bookable_starts(
-        inputs.shape, inputs.free, window=(NOW, end), now=NOW, zone=location.zone,
+        inputs.shape, inputs.free, window=(now, end), now=now, zone=location.zone,
         rules=inputs.rules, load=inputs.load,
     )  # fmt: skip
+
+
+def after_change(location: Location, service: Service) -> list[engine.Slot]:
+    """The first answer after the setup changed: the setup is read again (nine queries more)."""
+    CatalogVersion.objects.update(token=uuid.uuid4().hex)  # what the triggers do on a change
+    return availability(location, service, 31)
 
 
 def engine_only(location: Location, service: Service, days: int) -> Callable[[], object]:
@@ -242,6 +254,7 @@ def main() -> None:
         cases: list[tuple[str, int, Callable[[], object]]] = [
             ("31 days, engine alone", 31, engine_only(location, service, 31)),
             ("31 days, queries + engine", 31, partial(availability, location, service, 31)),
+            ("31 days, after a change of setup", 31, partial(after_change, location, service)),
             ("60 days, queries + engine", 60, partial(availability, location, service, 60)),
             ("one start, queries + check", 0, feasibility_check(location, service)),
         ]

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic_core import to_json
 
 from dermadesk.api.courses import booked_course_out, proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named, online_service
@@ -239,7 +240,7 @@ def list_services(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def availability(
     request: HttpRequest, slug: str, start: date, end: date, location: str | None = None
-) -> AvailabilityOut:
+) -> HttpResponse:
     """Every free start from ``start`` up to (not including) ``end``, local dates, ≤ 62 days."""
     service, place = online_service(slug), location_named(location)
     if end <= start:
@@ -252,12 +253,17 @@ def availability(
     slots = available_slots(
         service=service, location=place, start=window_start, end=window_end, now=now
     )
-    return AvailabilityOut(
-        service=service.slug,
-        location=place.slug,
-        time_zone=place.time_zone,
-        slots=[{"start": slot.start, "local_start": slot.start.astimezone(zone)} for slot in slots],  # type: ignore[misc]
-    )
+    # ``AvailabilityOut``, written straight to JSON by pydantic-core: ninja's check of the
+    # answer against the schema and its JSON encoder took 4 of the 15 ms that a month of
+    # consultations (650 starts) took over HTTP. The schema still documents the answer, and
+    # the schemathesis test checks every answer against it.
+    body = {
+        "service": service.slug,
+        "location": place.slug,
+        "time_zone": place.time_zone,
+        "slots": [{"start": s.start, "local_start": s.start.astimezone(zone)} for s in slots],
+    }
+    return HttpResponse(to_json(body), content_type="application/json")
 
 
 @api.get("/services/{slug}/questions", response={200: list[QuestionOut], **PROBLEMS},

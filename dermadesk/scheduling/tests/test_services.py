@@ -1,11 +1,11 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from dermadesk.clinic.models import Location
+from dermadesk.clinic.models import Closure, Location
 from dermadesk.scheduling.engine import Preference
 from dermadesk.scheduling.models import (
     Allocation,
@@ -266,7 +266,14 @@ def test_availability_reads_a_fixed_number_of_queries(
             channel=WEB,
         )
     service = prp()
-    with django_assert_num_queries(11):
+    Closure.objects.create(
+        location=clinic, first_day=date(2027, 1, 1), last_day=date(2027, 1, 1), reason="Holiday"
+    )
+    with django_assert_num_queries(11):  # after a change of the setup: the setup is read again
+        availability_inputs(
+            service=service, location=clinic, start=NOW, end=NOW + timedelta(days=31), now=NOW
+        )
+    with django_assert_num_queries(2):  # the setup's token, then the busy time
         inputs = availability_inputs(
             service=service, location=clinic, start=NOW, end=NOW + timedelta(days=31), now=NOW
         )

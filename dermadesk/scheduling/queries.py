@@ -145,10 +145,10 @@ def busy_allocations(
     ).sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(row[0], _as_utc(row[1]), _as_utc(row[2])) for row in cursor.fetchall()]
+        return [(row[0], as_utc(row[1]), as_utc(row[2])) for row in cursor.fetchall()]
 
 
-def _as_utc(value: datetime | str) -> datetime:
+def as_utc(value: datetime | str) -> datetime:
     """A stored instant as an aware UTC datetime.
 
     Django stores UTC; SQLite hands it back as text or as a naive datetime (its converter),
@@ -283,6 +283,34 @@ def available_slots(
         preferences=preferences,
         load=inputs.load,
     )
+
+
+def next_free_starts(
+    *,
+    service: Service,
+    location: Location,
+    after: datetime,
+    now: datetime,
+    count: int = 12,
+    preferences: Sequence[Preference] = (),
+    ignoring_booking: int | None = None,
+    by_staff: bool = False,
+) -> list[Slot]:
+    """The first ``count`` bookable starts of ``service`` from ``after`` (or ``now``, if
+    later): the next free times, for staff on the phone. Looks a week ahead, then four
+    weeks when the first week has fewer (one more read); each read is eleven queries.
+    """
+    start = max(after, now)
+    slots: list[Slot] = []
+    for days in (7, 28):
+        slots = available_slots(
+            service=service, location=location, start=start, end=start + timedelta(days=days),
+            now=now, preferences=preferences, ignoring_booking=ignoring_booking,
+            by_staff=by_staff,
+        )  # fmt: skip
+        if len(slots) >= count:
+            break
+    return slots[:count]
 
 
 def nearest_alternatives(

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from dermadesk.checkout.course import clock_text
 
 KIND_ORDER = ("provider", "room", "device")
+KIND_LABELS = {"provider": "Clinician", "room": "Room", "device": "Device"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,10 @@ class Column:
     key: int
     name: str
     kind: str
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,7 @@ class Visit:
     zone: ZoneInfo
     session: str = ""
     """"session 2 of 4" for a course."""
+    status_label: str = ""
 
     @property
     def local_start(self) -> datetime:

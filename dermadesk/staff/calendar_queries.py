@@ -15,7 +15,13 @@ from dermadesk.checkout.course import session_label
 from dermadesk.clinic.hours import open_intervals
 from dermadesk.clinic.models import Location
 from dermadesk.clinic.queries import location_schedule
-from dermadesk.scheduling.models import Allocation, Resource, ServiceSegment
+from dermadesk.scheduling.models import (
+    Allocation,
+    Booking,
+    BookingStatus,
+    Resource,
+    ServiceSegment,
+)
 from dermadesk.scheduling.queries import as_utc
 from dermadesk.staff.calendar_grid import (
     Column,
@@ -26,6 +32,14 @@ from dermadesk.staff.calendar_grid import (
     ordered_columns,
     visit_steps,
 )
+
+# How the calendar says a visit's status (a confirmed visit says nothing).
+STATUS_WORDS: dict[str, str] = {
+    BookingStatus.HELD: "Held while someone books online",
+    BookingStatus.CHECKED_IN: "Checked in",
+    BookingStatus.COMPLETED: "Completed",
+    BookingStatus.NO_SHOW: "Did not attend",
+}
 
 # An allocation, with what the calendar shows of its visit: one row each, one query.
 USE_FIELDS = (
@@ -112,6 +126,7 @@ def calendar_days(*, location: Location, first_day: date, days: int, now: dateti
                 end=as_utc(visit_end),
                 zone=zone,
                 session=session_label(number, planned) if number and planned else "",
+                status_label=STATUS_WORDS.get(status, ""),
             )
         uses.append(Use(booking_id, resource_id, role, as_utc(use_start), as_utc(use_end)))
 
@@ -138,3 +153,64 @@ def calendar_days(*, location: Location, first_day: date, days: int, now: dateti
         steps=visit_steps(visits, uses, shapes),
         open_spans=open_intervals(schedule, start, end),
     )
+
+
+@dataclass(frozen=True)
+class VisitDetail:
+    """One booking as its page shows it: the booking (with its patient, treatment, course and
+    who marked its attendance) and its steps, each with the resource it uses."""
+
+    booking: Booking
+    visit: Visit
+    steps: list[tuple[Step, Column]]
+
+
+DETAIL_RELATED = (
+    "service",
+    "location",
+    "patient",
+    "series",
+    "created_by",
+    "checked_in_by",
+    "completed_by",
+    "no_show_by",
+)
+
+
+def visit_detail(booking_id: int) -> VisitDetail | None:
+    """The booking with this id and its steps, in three queries; ``None`` if there is none."""
+    booking = Booking.objects.select_related(*DETAIL_RELATED).filter(pk=booking_id).first()
+    if booking is None:
+        return None
+    patient, series = booking.patient, booking.series
+    visit = Visit(
+        key=booking.pk,
+        patient=patient.full_name if patient is not None else "",
+        service=booking.service.name,
+        service_key=booking.service_id,
+        status=booking.status,
+        start=as_utc(booking.starts_at),
+        end=as_utc(booking.ends_at),
+        zone=booking.location.zone,
+        session=session_label(booking.series_number, series.sessions_planned)
+        if series is not None and booking.series_number
+        else "",
+        status_label=STATUS_WORDS.get(booking.status, ""),
+    )
+    allocations = list(booking.allocations.select_related("resource").order_by("starts_at", "pk"))
+    columns = {
+        a.resource_id: Column(a.resource_id, a.resource.name, a.resource.kind) for a in allocations
+    }
+    shapes = [
+        StepShape(role, label, timedelta(minutes=first), timedelta(minutes=last))
+        for role, label, first, last in ServiceSegment.objects.filter(
+            service_id=booking.service_id
+        ).values_list("role__name", "label", "start_minute", "end_minute")
+    ]
+    uses = [Use(booking.pk, a.resource_id, a.role, a.starts_at, a.ends_at) for a in allocations]
+    order = {column.key: i for i, column in enumerate(ordered_columns(columns.values()))}
+    steps = sorted(
+        visit_steps({booking.pk: visit}, uses, {booking.service_id: shapes}),
+        key=lambda s: (s.start, order[s.column]),
+    )
+    return VisitDetail(booking, visit, [(step, columns[step.column]) for step in steps])

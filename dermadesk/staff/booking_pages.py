@@ -268,7 +268,7 @@ def visit_book_for(request: HttpRequest, patient_id: int) -> HttpResponse:
     messages.success(
         request,
         f"Booked: {service.name} for {patient.full_name} on "
-        f"{when_text(booking.starts_at, booking)}. The patient gets a confirmation email.",
+        f"{when_text(booking.starts_at, booking)}; the patient gets a confirmation email.",
     )
     return redirect("staff:visit", booking_id=booking.pk)
 
@@ -309,7 +309,7 @@ def visit_book_course(request: HttpRequest, patient_id: int) -> HttpResponse:
     messages.success(
         request,
         f"Booked: a course of {len(booked.sessions)} sessions of {service.name} for "
-        f"{patient.full_name}, the first on {when_text(first.starts_at, first)}. The patient "
+        f"{patient.full_name}, the first on {when_text(first.starts_at, first)}; the patient "
         "gets one email listing them all.",
     )
     return redirect("staff:visit", booking_id=first.pk)

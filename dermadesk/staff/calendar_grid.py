@@ -106,8 +106,11 @@ class Step:
 
 
 def _times(start: datetime, end: datetime, zone: ZoneInfo) -> str:
-    """'10:00 a.m.–10:30 a.m.' in the clinic's zone."""
-    return f"{clock_text(start.astimezone(zone))}–{clock_text(end.astimezone(zone))}"
+    """'10:00–10:30 a.m.', '11:30 a.m.–12:10 p.m.': from and to in the clinic's zone."""
+    first, last = clock_text(start.astimezone(zone)), clock_text(end.astimezone(zone))
+    if first[-4:] == last[-4:]:  # both a.m. or both p.m.
+        return f"{first[:-5]}–{last}"
+    return f"{first}–{last}"
 
 
 def _utc(moment: datetime) -> datetime:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dermadesk.audit.models import AuditAction
 from dermadesk.checkout.course import clock_text, day_text
 from dermadesk.scheduling.attendance import Step, attendance_refusal
-from dermadesk.scheduling.models import Booking, BookingStatus
+from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus
 from dermadesk.scheduling.queries import nearest_alternatives, next_free_starts
 from dermadesk.scheduling.reach import parse_day
 from dermadesk.scheduling.services import (
@@ -83,6 +83,14 @@ def _name(user: User | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _booked_how(booking: Booking) -> str:
+    if booking.channel == BookingChannel.WEB:
+        return "online by the patient"
+    if booking.channel == BookingChannel.API:
+        return "through the clinic's booking interface (API)"
+    return f"by {_name(booking.created_by)}" if booking.created_by_id else "by staff"
+
+
 def attendance_lines(booking: Booking) -> list[str]:
     """Who marked the visit's attendance and when, in the clinic's time."""
     marks = (
@@ -136,8 +144,7 @@ def _visit_context(request: HttpRequest, detail: VisitDetail, now: datetime) -> 
         "zone_text": zone_text(booking.location, day),
         "when": when_text(booking.starts_at, booking),
         "ends": clock_text(booking.ends_at.astimezone(booking.location.zone)),
-        "booked": when_text(booking.created_at, booking),
-        "booked_by": _name(booking.created_by) if booking.created_by_id else "",
+        "booked": f"{when_text(booking.created_at, booking)}, {_booked_how(booking)}",
         "attendance": attendance_lines(booking),
         "buttons": (
             _attendance_buttons(booking, now) if may(request.user, Action.VISIT_STATUS) else []
@@ -146,17 +153,22 @@ def _visit_context(request: HttpRequest, detail: VisitDetail, now: datetime) -> 
     }
 
 
+def _audit_shown(request: HttpRequest, booking: Booking) -> None:
+    """The page about to be answered shows this visit's patient: one row in the trail."""
+    if booking.patient_id is not None:
+        audit_view(
+            request, patient_id=booking.patient_id, what="booking",
+            object_ref=f"scheduling.booking:{booking.pk}",
+        )  # fmt: skip
+
+
 def _show_visit(
     request: HttpRequest, booking_id: int, *, problem: str = "", status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
     detail = _detail(booking_id)
     booking = detail.booking
-    if booking.patient_id is not None:
-        audit_view(
-            request, patient_id=booking.patient_id, what="booking",
-            object_ref=f"scheduling.booking:{booking.pk}",
-        )  # fmt: skip
+    _audit_shown(request, booking)
     context = _visit_context(request, detail, now) | {"problem": problem}
     return render(request, "staff/calendar/visit.html", context, status=status)
 
@@ -252,6 +264,7 @@ def _move_page(
         "problem": problem,
         "alternatives": [moment.astimezone(zone) for moment in alternatives or []],
     }
+    _audit_shown(request, booking)
     return render(request, "staff/calendar/visit_move.html", context, status=status)
 
 
@@ -295,8 +308,8 @@ def visit_move(request: HttpRequest, booking_id: int) -> HttpResponse:
     )  # fmt: skip
     messages.success(
         request,
-        f"Moved to {when_text(moved.starts_at, moved)} (it was {when_text(previous, moved)}). "
-        "The patient gets an email with the new time.",
+        f"Moved to {when_text(moved.starts_at, moved)} (it was {when_text(previous, moved)}); "
+        "the patient gets an email with the new time.",
     )
     return redirect("staff:visit", booking_id=booking.pk)
 
@@ -329,8 +342,8 @@ def visit_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
         )  # fmt: skip
         messages.success(
             request,
-            f"Cancelled: {booking.service.name} on {when_text(booking.starts_at, booking)}. "
-            "The patient gets an email saying so.",
+            f"Cancelled: {booking.service.name} on {when_text(booking.starts_at, booking)}; "
+            "the patient gets an email saying so.",
         )
         day = booking.starts_at.astimezone(booking.location.zone).date()
         return redirect(
@@ -340,7 +353,9 @@ def visit_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     context = {
         "booking": booking,
         "patient": booking.patient,
+        "location": booking.location,
         "when": when_text(booking.starts_at, booking),
         "zone_text": zone_text(booking.location, day),
     }
+    _audit_shown(request, booking)
     return render(request, "staff/calendar/visit_cancel.html", context)

@@ -105,6 +105,7 @@ def test_the_next_free_times_of_the_treatment_are_offered(
     text = response.content.decode()
     assert "Next free times for Consultation" in text
     assert 'value="2026-11-26T08:00:00-06:00"' in text
+    assert "Thursday 26 November, 8:00 a.m.</button>" in text
     assert "Springfield clinic time (CST, America/Chicago)" in text
     [event] = AuditEvent.objects.all()
     assert (event.what, event.patient_id) == ("contact details", patient.pk)

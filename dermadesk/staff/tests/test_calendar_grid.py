@@ -222,7 +222,7 @@ def test_steps_that_share_a_row_share_a_cell() -> None:
     # 10:10, 10:40 and 11:40 fall inside quarter-hour rows: one cell lists the four steps.
     [room] = _prp_room_cells(15)
     assert [s.label for s in room.steps] == ["Blood draw", "Numbing cream", "Procedure", "Turnover"]
-    assert [s.times for s in room.steps][:2] == ["10:00 a.m.–10:10 a.m.", "10:10 a.m.–10:40 a.m."]
+    assert [s.times for s in room.steps][:2] == ["10:00–10:10 a.m.", "10:10–10:40 a.m."]
     assert room.rows == 8
     assert room.visits[0].anchor
 
@@ -348,3 +348,10 @@ def _run_day(step: Step, steps: list[Step], zone: ZoneInfo) -> date:
         else:
             end = max(end, other.end)
     return start.astimezone(zone).date()
+
+
+def test_times_across_noon_say_both_halves_of_the_day() -> None:
+    start = datetime(2026, 11, 26, 11, 30, tzinfo=CHICAGO)
+    visit = _visit(1, start, 40)
+    assert visit.times == "11:30 a.m.–12:10 p.m."
+    assert _visit(2, start + timedelta(hours=2), 30).times == "1:30–2:00 p.m."

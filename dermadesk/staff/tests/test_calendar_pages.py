@@ -70,7 +70,7 @@ def test_every_step_of_a_visit_is_shown_on_the_resource_it_uses(
         assert step in page
     for column in ("Dr. Avery Demo", "Treatment room 1", "Centrifuge", "Pen A"):
         assert f'<th scope="col">{column} <span class="kind">' in page
-    assert "10:00 a.m.–10:10 a.m." in page  # the blood draw, in clinic time
+    assert "10:00–10:10 a.m." in page  # the blood draw, in clinic time
     assert "Ada Lovelace" in page and "Micro-Needling with PRP" in page
 
 
@@ -81,7 +81,7 @@ def test_the_clinics_time_zone_is_named_and_used(
     page = day_page(signed_in(client, desk))
     assert "Springfield clinic time (CST, America/Chicago)" in page
     assert '<th scope="row">8:00 a.m.</th>' in page  # the clinic opens at 8 in its own time
-    assert "9:00 a.m.–9:30 a.m." in page  # 15:00 UTC
+    assert "9:00–9:30 a.m." in page  # 15:00 UTC
 
 
 def test_the_calendar_shows_no_health_information(
@@ -204,7 +204,7 @@ def test_the_week_lists_each_day_with_its_visits_per_resource(
     assert "Week of Monday 23 November 2026" in page
     assert "Sunday 29 November" in page
     # The room's run: every step of the visit in it, from blood draw to turnover.
-    assert "10:00 a.m.–11:50 a.m." in page
+    assert "10:00–11:50 a.m." in page
     assert "(Blood draw, Numbing cream, Procedure with PRP, Turnover)" in page
 
 

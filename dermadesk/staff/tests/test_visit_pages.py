@@ -65,8 +65,11 @@ def test_the_visit_page_shows_the_patients_name_and_contact_and_is_audited_once(
 ) -> None:
     text = page(signed_in(client, desk), visit)
     assert "Ada Lovelace" in text and "ada@example.com" in text and "+12175550142" in text
-    assert "Thursday 26 November at 10:00 a.m. to 10:30 a.m." in text
-    assert "Springfield clinic time (CST, America/Chicago)" in text
+    assert (
+        "Thursday 26 November at 10:00 a.m. to 10:30 a.m., Springfield clinic time (CST, " in text
+    )
+    assert "by Desk" not in text  # booked by nobody signed in here
+
     [event] = AuditEvent.objects.all()
     assert (event.action, event.what, event.patient_id) == (AuditAction.VIEW, "booking", patient.pk)
     assert event.object_ref == f"scheduling.booking:{visit.pk}"
@@ -152,6 +155,8 @@ def test_the_move_page_offers_the_next_free_times_in_clinic_time(
     assert "Next free times from Thursday 26 November" in text
     # Its own time counts as free: the visit may move within its own half hour.
     assert 'value="2026-11-26T08:00:00-06:00"' in text
+    assert "Thursday 26 November, 8:00 a.m.</button>" in text
+    assert AuditEvent.objects.filter(what="booking", patient_id=visit.patient_id).count() == 1
 
 
 def test_moving_to_a_free_time_keeps_the_clinician_and_tells_the_patient(

@@ -201,6 +201,10 @@ class Row:
     def label(self) -> str:
         return clock_text(self.start.astimezone(self.zone))
 
+    @property
+    def on_the_hour(self) -> bool:
+        return self.start.astimezone(self.zone).minute == 0
+
 
 @dataclass(frozen=True, slots=True)
 class DayGrid:

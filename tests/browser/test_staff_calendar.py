@@ -9,7 +9,7 @@ visit already started and one still to come exist whatever the hour the test run
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -43,7 +43,7 @@ def clinic_morning(site_url: str) -> Iterator[Location]:
 def _patient(given: str, family: str) -> Patient:
     return Patient.objects.create(
         given_name=given, family_name=family, email=f"{given.lower()}@example.com",
-        phone="+12175550100", date_of_birth=datetime(1980, 1, 2).date(),
+        phone="+12175550100", date_of_birth=date(1980, 1, 2),
     )  # fmt: skip
 
 
@@ -104,7 +104,8 @@ def test_a_front_desk_morning_on_the_calendar(
     expect(page.get_by_role("cell", name="Centrifuge 3:10–3:25 p.m.")).to_be_visible()
     page.get_by_role("link", name="Week of").click()
     expect(page.get_by_role("heading", name="Week of")).to_be_visible()
-    expect(page.get_by_text("Blood draw, Numbing cream, Procedure with PRP, Turnover")).to_be_visible()
+    room_steps = "Blood draw, Numbing cream, Procedure with PRP, Turnover"
+    expect(page.get_by_text(room_steps)).to_be_visible()
     checked(page, "1-week")
     page.get_by_role("link", name="Day view").click()
 

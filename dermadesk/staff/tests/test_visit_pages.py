@@ -156,7 +156,7 @@ def test_the_move_page_offers_the_next_free_times_in_clinic_time(
     # Its own time counts as free: the visit may move within its own half hour.
     assert 'value="2026-11-26T08:00:00-06:00"' in text
     assert "Thursday 26 November, 8:00 a.m.</button>" in text
-    assert AuditEvent.objects.filter(what="booking", patient_id=visit.patient_id).count() == 1
+    assert AuditEvent.objects.filter(what="booking", patient=visit.patient).count() == 1
 
 
 def test_moving_to_a_free_time_keeps_the_clinician_and_tells_the_patient(

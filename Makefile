@@ -16,7 +16,7 @@ help:
 	@echo "make run         set up everything and start the demo clinic on http://127.0.0.1:8000"
 	@echo "make test        lint, types, tests on SQLite and PostgreSQL, browser tests, Lighthouse"
 	@echo "make lighthouse  audit every public page with Lighthouse (mobile)"
-	@echo "make bench        measure the availability engine and the booking reads"
+	@echo "make bench        measure the availability engine, the booking reads, the staff calendar"
 	@echo "make lock        re-pin requirements.lock from pyproject.toml"
 
 $(VENV)/.installed: requirements.lock
@@ -80,6 +80,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/engine.py
 	$(PY) bench/availability.py
 	$(PY) bench/public_load.py
+	$(PY) bench/staff_calendar.py
 
 lock:
 	rm -rf /tmp/dermadesk-lock && "$$(scripts/find-python)" -m venv /tmp/dermadesk-lock

@@ -195,11 +195,12 @@ def _busy_week(clinic: Location, patient: Patient) -> None:
 def test_the_week_lists_each_day_with_its_visits_per_resource(
     client: Client, desk: User, patient: Patient, clinic: Location
 ) -> None:
-    book(clinic, patient, "micro-needling-prp", 10)
+    visit = book(clinic, patient, "micro-needling-prp", 10)
     response = signed_in(client, desk).get(
         "/staff/calendar/week/", {"date": "2026-11-26", "location": "springfield"}
     )
     page = response.content.decode()
+    assert page.count(f'href="/staff/visits/{visit.pk}/"') == 1  # in its first column
     assert response.status_code == 200
     assert "Week of Monday 23 November 2026" in page
     assert "Sunday 29 November" in page

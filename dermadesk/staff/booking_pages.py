@@ -182,6 +182,8 @@ def _choose_page(
         "alternatives": [m.astimezone(location.zone) for m in alternatives or []],
         "action": f"{reverse('staff:visit_book_for', args=[patient.pk])}?{request.GET.urlencode()}",
     }
+    if choice.is_bound and not choice.is_valid() and status == 200:
+        status = 400  # what was asked for in the address cannot be used: the form says why
     if choice.is_bound and choice.is_valid():
         data = choice.cleaned_data
         location, service = data["location"], data["service"]

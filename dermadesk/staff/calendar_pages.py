@@ -49,14 +49,15 @@ def zone_text(location: Location, day: date) -> str:
     return f"{location.locality} clinic time ({noon:%Z}, {location.time_zone})"
 
 
-def day_asked(request: HttpRequest, today: date) -> date:
-    """The day of ``?date=YYYY-MM-DD`` (today without one); ``ValueError`` with a sentence
-    for staff when it cannot be read or lies more than ten years away."""
-    text = request.GET.get("date", "").strip()
+def day_asked(request: HttpRequest, default: date, *, name: str = "date") -> date:
+    """The day of ``?date=YYYY-MM-DD`` (or the parameter ``name``; ``default`` without one);
+    ``ValueError`` with a sentence for staff when it cannot be read or lies more than ten
+    years from ``default``."""
+    text = request.GET.get(name, "").strip()
     if not text:
-        return today
+        return default
     try:
-        return parse_day(text, today)
+        return parse_day(text, default)
     except OutOfReach:
         raise
     except ValueError as error:

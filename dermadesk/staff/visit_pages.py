@@ -7,7 +7,6 @@ the staff API and the admin call; the patient is emailed by them as for any chan
 change and each look at the page is written to the audit trail.
 """
 
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,7 +24,6 @@ from dermadesk.checkout.course import clock_text, day_text
 from dermadesk.scheduling.attendance import Step, attendance_refusal
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus
 from dermadesk.scheduling.queries import nearest_alternatives, next_free_starts
-from dermadesk.scheduling.reach import parse_day
 from dermadesk.scheduling.services import (
     SchedulingError,
     SlotTaken,
@@ -36,7 +34,7 @@ from dermadesk.scheduling.services import (
     booking_reschedule,
 )
 from dermadesk.staff.calendar_forms import StartForm
-from dermadesk.staff.calendar_pages import zone_text
+from dermadesk.staff.calendar_pages import day_asked, zone_text
 from dermadesk.staff.calendar_queries import VisitDetail, local_midnight, visit_detail
 from dermadesk.staff.pages import audit_event, audit_view, staff_page, staff_user
 from dermadesk.staff.policy import may
@@ -228,16 +226,17 @@ def visit_complete(request: HttpRequest, booking_id: int) -> HttpResponse:
 # Moving
 
 
-def _from_day(request: HttpRequest, booking: Booking, now: datetime) -> datetime:
+def _from_day(request: HttpRequest, booking: Booking, now: datetime) -> tuple[datetime, str]:
     """Where the free times start: ``?from=`` (a local day), else the visit's own day (or
-    now, if that has passed)."""
+    now, if that has passed); with why ``?from=`` could not be used, if it could not."""
     zone = booking.location.zone
-    text = request.GET.get("from", "").strip()
     day = booking.starts_at.astimezone(zone).date()
-    if text:
-        with suppress(ValueError):  # a date that cannot be read: the visit's own day
-            day = parse_day(text, now.astimezone(zone).date())
-    return max(local_midnight(day, booking.location), now)
+    problem = ""
+    try:
+        day = day_asked(request, day, name="from")
+    except ValueError as error:
+        problem = str(error)
+    return max(local_midnight(day, booking.location), now), problem
 
 
 def _move_page(
@@ -245,7 +244,9 @@ def _move_page(
     alternatives: list[datetime] | None = None, status: int = 200,
 ) -> HttpResponse:  # fmt: skip
     now = timezone.now()
-    after = _from_day(request, booking, now)
+    after, unread = _from_day(request, booking, now)
+    if unread and not problem:
+        problem, status = unread, 400
     free = next_free_starts(
         service=booking.service, location=booking.location, after=after, now=now,
         count=FREE_TIMES, ignoring_booking=booking.pk, by_staff=True,

@@ -139,15 +139,17 @@ def test_a_front_desk_morning_on_the_calendar(
     page.goto(f"/staff/visits/{grace.pk}/")
     page.get_by_role("button", name="Mark as not attended").click()
     expect(message(page, "Marked as not attended.")).to_be_visible()
-    checked(page, "8-no-show")
+    checked(page, "9-no-show")
 
     # Hedy's visit moved with the keyboard alone: from the calendar to her visit, to the
     # move page, to the first free time.
     page.goto("/staff/calendar/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("(today)")
+    checked(page, "8-day-again")
     _tab_to(page, "Hedy Lamarr")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Consultation for Hedy Lamarr")).to_be_visible()
+    checked(page, "8-hedy")
     _tab_to(page, "Move this visit")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Move Consultation for Hedy Lamarr")).to_be_visible()
@@ -164,3 +166,23 @@ def test_a_front_desk_morning_on_the_calendar(
     hedy_before = hedy.starts_at
     hedy.refresh_from_db()
     assert hedy.starts_at != hedy_before
+
+
+def test_without_javascript_every_step_is_a_plain_page(
+    clinic_morning: Location, new_context: ContextFactory
+) -> None:
+    clinic = clinic_morning
+    staff_member("desk", Role.FRONT_DESK)
+    alan = _visit(clinic, _patient("Alan", "Turing"), 11, 30)
+    page = new_context(viewport=DESKTOP, java_script_enabled=False).new_page()
+    staff_sign_in(page, "desk", next_path="/staff/calendar/")
+    page.get_by_role("link", name="Next day").click()
+    expect(page.get_by_text("No visits are booked on this day.")).to_be_visible()
+    page.get_by_role("link", name="Today").click()
+    page.get_by_role("table", name="Who and what is booked").get_by_role(
+        "link", name="Alan Turing"
+    ).click()
+    page.get_by_role("button", name="Check in").click()
+    expect(message(page, "Alan Turing is checked in.")).to_be_visible()
+    alan.refresh_from_db()
+    assert alan.status == BookingStatus.CHECKED_IN

@@ -225,7 +225,28 @@ def test_a_course_of_a_length_the_treatment_has_not_is_a_400(
         f"/staff/visits/new/{patient.pk}/",
         {"location": "springfield", "service": "consultation", "sessions": "4"},
     )
+    assert response.status_code == 400
     assert "Consultation is booked one visit at a time" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        {"service": "no-such-treatment"},
+        {"service": "consultation", "start_day": "someday"},
+        {"service": "consultation", "start_day": "9999-01-01"},
+        {"service": "consultation", "clinician": "99999"},
+        {"service": "consultation", "sessions": "many"},
+    ],
+)
+def test_a_choice_that_cannot_be_used_is_a_400_that_says_why(
+    client: Client, desk: User, patient: Patient, asked: dict[str, str]
+) -> None:
+    response = signed_in(client, desk).get(
+        f"/staff/visits/new/{patient.pk}/", {"location": "springfield", **asked}
+    )
+    assert response.status_code == 400
+    assert "Please check this" in response.content.decode()
 
 
 def test_a_clinician_cannot_book(client: Client, patient: Patient) -> None:

@@ -206,6 +206,14 @@ def test_moving_to_a_time_taken_is_a_409_with_free_times_nearby(
     assert "These times are free close to it" in text
 
 
+def test_free_times_from_a_day_that_cannot_be_read_is_a_400(
+    client: Client, desk: User, visit: Booking
+) -> None:
+    response = signed_in(client, desk).get(f"/staff/visits/{visit.pk}/move/", {"from": "soon"})
+    assert response.status_code == 400
+    assert "Please give the date as year-month-day" in response.content.decode()
+
+
 def test_a_time_that_cannot_be_read_is_a_400(client: Client, desk: User, visit: Booking) -> None:
     response = signed_in(client, desk).post(
         f"/staff/visits/{visit.pk}/move/", {"start": "tomorrow-ish"}

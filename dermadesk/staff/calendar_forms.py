@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from dermadesk.checkout.forms import course_choice_errors
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import NAME_LENGTH
 from dermadesk.scheduling.models import Resource, ResourceKind, Service
@@ -106,18 +107,10 @@ class VisitChoiceForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         data["sessions"] = data.get("sessions") or 1
-        service, count = data.get("service"), data["sessions"]
-        if isinstance(service, Service) and count > 1:
-            refusal = service.course_length_refusal(count)
-            if refusal is not None:
-                self.add_error("sessions", refusal)
-        location, clinician = data.get("location"), data.get("clinician")
-        if (
-            isinstance(clinician, Resource)
-            and isinstance(location, Location)
-            and clinician.location_id != location.pk
-        ):
-            self.add_error("clinician", f"{clinician} does not work at {location}.")
+        # One visit of a treatment given as a course is booked on its own; more is a course.
+        course_choice_errors(
+            self, {**data, "sessions": data["sessions"] if data["sessions"] > 1 else None}
+        )
         return data
 
 

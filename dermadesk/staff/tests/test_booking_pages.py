@@ -2,11 +2,9 @@
 free time (or type one), a course proposed whole and booked all or none."""
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -14,7 +12,6 @@ from dermadesk.audit.models import AuditAction, AuditEvent
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import Patient
-from dermadesk.patients.tests.factories import make_patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.services import booking_create
 from dermadesk.scheduling.tests.conftest import NOW
@@ -24,20 +21,7 @@ from dermadesk.staff.tests.people import signed_in, staff_member
 CHOICE = {"location": "springfield", "service": "consultation", "start_day": "2026-11-26"}
 
 
-@pytest.fixture(autouse=True)
-def _wednesday_afternoon() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def desk(clinic: Location) -> User:
-    return staff_member("desk", Role.FRONT_DESK)
-
-
-@pytest.fixture
-def patient(clinic: Location) -> Patient:
-    return make_patient(given_name="Ada", family_name="Lovelace", email="ada@example.com")
+pytestmark = pytest.mark.usefixtures("wednesday_afternoon")
 
 
 def test_a_patient_is_found_by_phone_and_the_words_stay_out_of_the_trail(

@@ -1,7 +1,6 @@
 """The calendar's day and week pages: resources as columns, every visit's steps, the clinic's
 time named; no health information; one audit row per page; a fixed number of queries."""
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -13,32 +12,16 @@ from pytest_django import DjangoAssertNumQueries
 from dermadesk.audit.models import AuditAction, AuditEvent
 from dermadesk.clinic.models import Closure, Location
 from dermadesk.patients.models import Patient
-from dermadesk.patients.tests.factories import make_patient
 from dermadesk.scheduling.models import Booking, BookingChannel, Service
 from dermadesk.scheduling.services import booking_cancel, booking_create, booking_hold
 from dermadesk.scheduling.tests.conftest import NOW
 from dermadesk.staff.calendar_queries import calendar_days
-from dermadesk.staff.roles import Role
-from dermadesk.staff.tests.people import signed_in, staff_member
+from dermadesk.staff.tests.people import signed_in
 
 THURSDAY = date(2026, 11, 26)
 
 
-@pytest.fixture(autouse=True)
-def _wednesday_afternoon() -> Iterator[None]:
-    """Wednesday 25 November 2026, 2 p.m. in Springfield (America/Chicago)."""
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def desk(clinic: Location) -> User:
-    return staff_member("desk", Role.FRONT_DESK)
-
-
-@pytest.fixture
-def patient(clinic: Location) -> Patient:
-    return make_patient(given_name="Ada", family_name="Lovelace", email="ada@example.com")
+pytestmark = pytest.mark.usefixtures("wednesday_afternoon")
 
 
 def book(

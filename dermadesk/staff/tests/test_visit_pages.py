@@ -1,6 +1,5 @@
 """A visit's page and what staff do from it: check in, not attended, completed, move, cancel."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,6 @@ from dermadesk.audit.models import AuditAction, AuditEvent
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import Patient
-from dermadesk.patients.tests.factories import make_patient
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
 from dermadesk.scheduling.services import booking_create
 from dermadesk.scheduling.tests.conftest import NOW
@@ -24,20 +22,7 @@ THURSDAY_8_AM = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
 THURSDAY_10_15 = datetime(2026, 11, 26, 16, 15, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _wednesday_afternoon() -> Iterator[None]:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def desk(clinic: Location) -> User:
-    return staff_member("desk", Role.FRONT_DESK)
-
-
-@pytest.fixture
-def patient(clinic: Location) -> Patient:
-    return make_patient(given_name="Ada", family_name="Lovelace", email="ada@example.com")
+pytestmark = pytest.mark.usefixtures("wednesday_afternoon")
 
 
 @pytest.fixture

@@ -186,3 +186,33 @@ def test_without_javascript_every_step_is_a_plain_page(
     expect(message(page, "Alan Turing is checked in.")).to_be_visible()
     alan.refresh_from_db()
     assert alan.status == BookingStatus.CHECKED_IN
+
+
+def test_with_the_sites_csp_the_pages_update_in_place_without_an_error(
+    clinic_morning: Location, new_context: ContextFactory
+) -> None:
+    clinic = clinic_morning
+    staff_member("desk", Role.FRONT_DESK)
+    alan = _visit(clinic, _patient("Alan", "Turing"), 11, 30)
+    page = new_context(viewport=DESKTOP).new_page()
+    errors: list[str] = []
+    page.on("console", lambda note: errors.append(note.text) if note.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    staff_sign_in(page, "desk", next_path="/staff/calendar/")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.headers.get("hx-request", "")))
+    page.get_by_role("link", name="Next day").click()
+    expect(page.get_by_text("No visits are booked on this day.")).to_be_visible()
+    page.get_by_role("link", name="Previous day").click()
+    page.get_by_role("table", name="Who and what is booked").get_by_role(
+        "link", name="Alan Turing"
+    ).click()
+    page.get_by_role("button", name="Check in").click()
+    expect(message(page, "Alan Turing is checked in.")).to_be_visible()
+    # Replaced in place by htmx (its requests say so), and the focus on the new content.
+    assert "true" in requests
+    focused = page.evaluate("document.activeElement && document.activeElement.tagName")
+    assert focused == "H1"
+    assert errors == []
+    alan.refresh_from_db()
+    assert alan.status == BookingStatus.CHECKED_IN

@@ -65,6 +65,9 @@ def _booking(booking_id: int) -> Booking:
     return found
 
 
+NOT_CHANGEABLE = "it is over, cancelled, or already marked as attended or not."
+
+
 def _changeable(booking: Booking, now: datetime) -> bool:
     """Whether staff may move or cancel it: booked for a patient, not marked attended or
     not, and not over (a patient running late may be moved to later that day)."""
@@ -279,7 +282,7 @@ def visit_move(request: HttpRequest, booking_id: int) -> HttpResponse:
     if not _changeable(booking, now):
         return _show_visit(
             request, booking_id, status=409,
-            problem="This visit can no longer be moved: only a booked visit not yet attended can.",
+            problem=f"This visit can no longer be moved: {NOT_CHANGEABLE}",
         )  # fmt: skip
     if request.method != "POST":
         return _move_page(request, booking, form=StartForm(location=booking.location, now=now))
@@ -327,8 +330,7 @@ def visit_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     if not _changeable(booking, now):
         return _show_visit(
             request, booking_id, status=409,
-            problem="This visit can no longer be cancelled: only a booked visit not yet "
-            "attended can.",
+            problem=f"This visit can no longer be cancelled: {NOT_CHANGEABLE}",
         )  # fmt: skip
     if request.method == "POST":
         try:

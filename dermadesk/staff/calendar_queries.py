@@ -101,8 +101,11 @@ def calendar_days(*, location: Location, first_day: date, days: int, now: dateti
     rows = (
         Allocation.objects.filter(
             Q(hold_expires_at__isnull=True) | Q(hold_expires_at__gt=now),
-            booking__location=location,
+            resource_id__in=[column.key for column in columns],
             active=True,
+            # Read through the index on resource and start, from a day before (no visit is
+            # longer): the history before it is never read.
+            starts_at__gte=start - timedelta(days=1),
             starts_at__lt=end,
             ends_at__gt=start,
         )

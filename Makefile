@@ -16,7 +16,7 @@ help:
 	@echo "make run         set up everything and start the demo clinic on http://127.0.0.1:8000"
 	@echo "make test        lint, types, tests on SQLite and PostgreSQL, browser tests, Lighthouse"
 	@echo "make lighthouse  audit every public page with Lighthouse (mobile)"
-	@echo "make bench       measure the availability engine, the booking reads, the API, the servers"
+	@echo "make bench       measure the engine, the booking reads, the API, the servers, the staff pages"
 	@echo "make bench-peer  the peer (django-appointment) and dermadesk side by side, one sitting"
 	@echo "make lock        re-pin requirements.lock from pyproject.toml"
 
@@ -85,6 +85,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/availability.py
 	$(PY) bench/availability_http.py
 	$(PY) bench/public_load.py
+	$(PY) bench/staff_calendar.py
 
 # The peer's harness (../shared/peer/django-appointment, PEER_DIR to move it) then ours: ratios.
 bench-peer: $(VENV)/.installed

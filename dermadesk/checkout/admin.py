@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
+from dermadesk.checkout.course_plan import plan_rows
 from dermadesk.checkout.courses import (
     CourseLengthRefused,
     CourseProblem,
@@ -27,40 +28,10 @@ from dermadesk.checkout.courses import (
 )
 from dermadesk.checkout.forms import CourseBookingForm
 from dermadesk.scheduling.admin import SeriesAdmin
-from dermadesk.scheduling.models import Resource, ResourceKind, Series
+from dermadesk.scheduling.models import Series
 from dermadesk.scheduling.queries import nearest_alternatives
-from dermadesk.scheduling.series import Reason, SeriesPlan
+from dermadesk.scheduling.series import SeriesPlan
 from dermadesk.scheduling.services import NotBookable, SchedulingError, SlotTaken
-
-# What the front desk reads when a session of a proposed course is not at its regular time.
-STAFF_REASONS = {
-    Reason.CLOSED: "the clinic is closed that day",
-    Reason.OUTSIDE_HOURS: "the clinic is not open at that time that day",
-    Reason.PROVIDER_AWAY: "the clinician is not available then",
-    Reason.FULLY_BOOKED: "fully booked at that time",
-}
-
-
-def plan_rows(plan: SeriesPlan, zone: ZoneInfo) -> list[dict[str, Any]]:
-    """Each session of a proposed course as the admin's table shows it."""
-    ids = {int(r) for s in plan.sessions if s.slot for r in s.slot.assignment.values()}
-    names = dict(
-        Resource.objects.filter(pk__in=ids, kind=ResourceKind.PROVIDER).values_list("pk", "name")
-    )
-    return [
-        {
-            "number": session.number,
-            "target": session.target.astimezone(zone),
-            "start": session.slot.start.astimezone(zone) if session.slot else None,
-            "clinician": ", ".join(
-                names[int(r)] for r in session.slot.assignment.values() if int(r) in names
-            )
-            if session.slot
-            else "",
-            "why": STAFF_REASONS[session.reason] if session.reason else "",
-        }
-        for session in plan.sessions
-    ]
 
 
 def _shown(plan: SeriesPlan, zone: ZoneInfo, time_zone: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""A course of sessions proposed from the database, for the booking pages and the JSON API.
+"""A course of sessions proposed from the database, for the booking pages, the JSON API and
+staff (the admin and the back office's calendar, which read it as ``plan_rows``).
 
 The planner (``scheduling.series``) and its sentences (``booking.course``) are pure; this
 module gives them their world: the held first session with its resources, the names of
@@ -7,13 +8,15 @@ the API both use it, so a course is proposed and told the same way everywhere.
 """
 
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from dermadesk.checkout.course import SessionView
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.engine import Preference, Slot
 from dermadesk.scheduling.models import Booking, Resource, ResourceKind, Service
 from dermadesk.scheduling.queries import booking_slot, series_proposal
-from dermadesk.scheduling.series import SeriesPlan
+from dermadesk.scheduling.series import Reason, SeriesPlan
 from dermadesk.scheduling.services import slot_at
 
 
@@ -88,5 +91,37 @@ def session_views(plan: SeriesPlan, *, service: Service, location: Location) -> 
             regular_clinician=clinician(first),
             flex_days=service.series_flex_days,
         )
+        for session in plan.sessions
+    ]
+
+
+# What the front desk reads when a session of a proposed course is not at its regular time.
+STAFF_REASONS = {
+    Reason.CLOSED: "the clinic is closed that day",
+    Reason.OUTSIDE_HOURS: "the clinic is not open at that time that day",
+    Reason.PROVIDER_AWAY: "the clinician is not available then",
+    Reason.FULLY_BOOKED: "fully booked at that time",
+}
+
+
+def plan_rows(plan: SeriesPlan, zone: ZoneInfo) -> list[dict[str, Any]]:
+    """Each session of a proposed course as staff see it (the admin, the back office):
+    regular and proposed time in ``zone``, clinicians, why it moved in staff words."""
+    ids = {int(r) for s in plan.sessions if s.slot for r in s.slot.assignment.values()}
+    names = dict(
+        Resource.objects.filter(pk__in=ids, kind=ResourceKind.PROVIDER).values_list("pk", "name")
+    )
+    return [
+        {
+            "number": session.number,
+            "target": session.target.astimezone(zone),
+            "start": session.slot.start.astimezone(zone) if session.slot else None,
+            "clinician": ", ".join(
+                names[int(r)] for r in session.slot.assignment.values() if int(r) in names
+            )
+            if session.slot
+            else "",
+            "why": STAFF_REASONS[session.reason] if session.reason else "",
+        }
         for session in plan.sessions
     ]

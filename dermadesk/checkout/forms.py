@@ -12,6 +12,24 @@ from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import Resource, ResourceKind, Series, Service
 
 
+def course_choice_errors(form: forms.Form, data: dict[str, Any]) -> None:
+    """Add to ``form`` why its ``service`` cannot be booked as a course of ``sessions`` (when
+    given) and why its ``clinician`` cannot be asked for at its ``location``. For every staff
+    form that chooses a course (the admin's, the back office's calendar)."""
+    service, count = data.get("service"), data.get("sessions")
+    if isinstance(service, Service) and isinstance(count, int):
+        refusal = service.course_length_refusal(count)
+        if refusal is not None:
+            form.add_error("sessions", refusal)
+    location, clinician = data.get("location"), data.get("clinician")
+    if (
+        isinstance(clinician, Resource)
+        and isinstance(location, Location)
+        and clinician.location_id != location.pk
+    ):
+        form.add_error("clinician", f"{clinician} does not work at {location}.")
+
+
 class CourseBookingForm(forms.Form):
     """A course for a patient: the treatment, where, the first session, how many sessions."""
 
@@ -42,18 +60,7 @@ class CourseBookingForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        service, count = data.get("service"), data.get("sessions")
-        if isinstance(service, Service) and isinstance(count, int):
-            refusal = service.course_length_refusal(count)
-            if refusal is not None:
-                self.add_error("sessions", refusal)
-        location, clinician = data.get("location"), data.get("clinician")
-        if (
-            isinstance(clinician, Resource)
-            and isinstance(location, Location)
-            and clinician.location_id != location.pk
-        ):
-            self.add_error("clinician", f"{clinician} does not work at {location}.")
+        course_choice_errors(self, data)
         return data
 
     def first_start(self) -> datetime:

@@ -6,6 +6,7 @@ choice, e.g. the clinic's country) and kept in E.164 form (+12175550142).
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
 import phonenumbers
@@ -83,3 +84,63 @@ def age_on(date_of_birth: date, day: date) -> int:
     if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What staff typed to find a patient, read as names, emails, a phone number or dates."""
+
+    names: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phone_digits: str = ""
+    dates: tuple[date, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.names or self.emails or self.phone_digits or self.dates)
+
+
+def _as_date(word: str, region: str) -> date | None:
+    """A date of birth as staff type it: 1985-12-10, or 12/10/1985 (10/12/1985 outside the
+    US, where the day comes first)."""
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        pass
+    found = _US_DATE.match(word)
+    if found is None:
+        return None
+    first, second, year = (int(part) for part in found.groups())
+    month, day = (first, second) if region.upper() == "US" else (second, first)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def search_terms(text: str, region: str) -> SearchTerms:
+    """Read a search for a patient: a phone number (digits, spaces, brackets, dashes, at
+    least four digits), or words, each an email (with @), a date of birth or part of a name.
+    Every term must match for a patient to be found."""
+    text = " ".join(text.split())[:200]
+    if _PHONE_LIKE.match(text) and _as_date(text, region) is None:
+        digits = "".join(char for char in text if char.isdigit())
+        if len(digits) >= 4:
+            return SearchTerms(phone_digits=digits)
+    names: list[str] = []
+    emails: list[str] = []
+    dates: list[date] = []
+    for word in text.split():
+        if "@" in word:
+            emails.append(word.casefold())
+        elif (day := _as_date(word, region)) is not None:
+            dates.append(day)
+        else:
+            names.append(word.strip(",;"))
+    return SearchTerms(
+        names=tuple(name for name in names if name),
+        emails=tuple(emails),
+        dates=tuple(dates),
+    )

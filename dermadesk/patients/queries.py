@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Value
+from django.conf import settings
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 
+from dermadesk.patients.identity import search_terms
 from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient
 from dermadesk.scheduling.models import Service
 
@@ -21,6 +23,25 @@ def find_patient(*, email: str, date_of_birth: date) -> Patient | None:
         .filter(email_lower=Lower(Value(email.strip())), date_of_birth=date_of_birth)
         .first()
     )
+
+
+def patients_matching(text: str, *, limit: int = 20) -> list[Patient]:
+    """Patients found by what staff typed: parts of the name, an email, a phone number or a
+    date of birth (``identity.search_terms``), every term matching; at most ``limit``, by
+    name. Nothing typed finds nobody. One query."""
+    terms = search_terms(text, settings.PHONE_DEFAULT_REGION)
+    if terms.empty:
+        return []
+    found = Patient.objects.all()
+    for name in terms.names:
+        found = found.filter(Q(given_name__icontains=name) | Q(family_name__icontains=name))
+    for email in terms.emails:
+        found = found.filter(email__icontains=email)
+    if terms.phone_digits:
+        found = found.filter(phone__contains=terms.phone_digits)
+    for day in terms.dates:
+        found = found.filter(date_of_birth=day)
+    return list(found.order_by("family_name", "given_name", "pk")[:limit])
 
 
 def current_consent_documents(*, now: datetime) -> dict[str, ConsentDocument]:

@@ -327,6 +327,25 @@ class Booking(models.Model):
     hold_extensions = models.PositiveSmallIntegerField(
         default=0, editable=False, help_text="How many times the patient asked for more time."
     )
+    # Who marked the visit's attendance, and when (``booking_check_in``, ``booking_no_show``,
+    # ``booking_complete``); kept when a later step follows (checked in, then completed).
+    checked_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+",
+    )  # fmt: skip
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+",
+    )  # fmt: skip
+    no_show_at = models.DateTimeField(
+        "marked as not attended at", null=True, blank=True, editable=False
+    )
+    no_show_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+", verbose_name="marked as not attended by",
+    )  # fmt: skip
 
     manage_token: str | None = None
     """The manage link's secret just issued by the service that changed this booking (not a

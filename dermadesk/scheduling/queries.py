@@ -128,11 +128,17 @@ def busy_allocations(
             return value
 
         return [(row[0], utc(row[1]), utc(row[2])) for row in rows]
-    return [(row[0], _as_utc(row[1]), _as_utc(row[2])) for row in rows]
+    return [(row[0], as_utc(row[1]), as_utc(row[2])) for row in rows]
 
 
-def _as_utc(value: datetime) -> datetime:
-    """A stored instant as an aware UTC datetime (PostgreSQL hands back aware ones)."""
+def as_utc(value: datetime | str) -> datetime:
+    """A stored instant as an aware UTC datetime.
+
+    Django stores UTC; SQLite hands it back as text or as a naive datetime (its converter),
+    PostgreSQL as an aware one.
+    """
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value if value.tzinfo is UTC else value.astimezone(UTC)
@@ -239,6 +245,34 @@ def available_slots(
         preferences=preferences,
         load=inputs.load,
     )
+
+
+def next_free_starts(
+    *,
+    service: Service,
+    location: Location,
+    after: datetime,
+    now: datetime,
+    count: int = 12,
+    preferences: Sequence[Preference] = (),
+    ignoring_booking: int | None = None,
+    by_staff: bool = False,
+) -> list[Slot]:
+    """The first ``count`` bookable starts of ``service`` from ``after`` (or ``now``, if
+    later): the next free times, for staff on the phone. Looks a week ahead, then four
+    weeks when the first week has fewer (one more read); each read is eleven queries.
+    """
+    start = max(after, now)
+    slots: list[Slot] = []
+    for days in (7, 28):
+        slots = available_slots(
+            service=service, location=location, start=start, end=start + timedelta(days=days),
+            now=now, preferences=preferences, ignoring_booking=ignoring_booking,
+            by_staff=by_staff,
+        )  # fmt: skip
+        if len(slots) >= count:
+            break
+    return slots[:count]
 
 
 def nearest_alternatives(

@@ -12,6 +12,10 @@ the locks, so what it checked still holds when it commits:
 A booking that becomes firm, moves or is cancelled is told through ``booking_changed``
 inside the same transaction, so the patient's messages are written with the change.
 
+Attendance (``booking_check_in``, ``booking_no_show``, ``booking_complete``) follows the
+rules of the pure ``attendance`` module and keeps who marked it and when; it changes no
+time, so it tells the patient nothing.
+
 Bookings made by staff (``by_staff=True``: the admin, the staff API) keep the clinic's
 hours, shifts, the start-time grid and the no-overlap rule, but not the online minimum
 notice and booking horizon, and are refused in words for staff.
@@ -29,7 +33,7 @@ from dermadesk.clinic.models import Location
 from dermadesk.limits import fair_use
 from dermadesk.limits.digests import Holder, email_digest
 from dermadesk.limits.locks import serialise_clients
-from dermadesk.scheduling import engine
+from dermadesk.scheduling import attendance, engine
 from dermadesk.scheduling.engine import Preference, TimeRefusal
 from dermadesk.scheduling.intervals import covers
 from dermadesk.scheduling.links import link_digest, new_link_secret
@@ -865,3 +869,57 @@ def booking_reschedule(
             raise SlotTaken from error
         raise
     return current
+
+
+class AttendanceRefused(NotChangeable):
+    """A check-in, "not attended" or "completed" the visit's status or time does not allow;
+    the message is for staff."""
+
+
+_ATTENDANCE_FIELDS = {
+    attendance.Step.CHECK_IN: ("checked_in_at", "checked_in_by"),
+    attendance.Step.NO_SHOW: ("no_show_at", "no_show_by"),
+    attendance.Step.COMPLETE: ("completed_at", "completed_by"),
+}
+
+
+def _attend(booking: Booking, step: attendance.Step, *, by: User, now: datetime) -> Booking:
+    """Take ``step`` with the booking's row locked, keeping who and when."""
+    with transaction.atomic():
+        current = _locked(booking)
+        refusal = attendance.attendance_refusal(
+            step, status=current.status, starts_at=current.starts_at, now=now,
+            zone=current.location.zone,
+        )  # fmt: skip
+        if refusal is not None:
+            raise AttendanceRefused(refusal)
+        at_field, by_field = _ATTENDANCE_FIELDS[step]
+        current.status = BookingStatus(step.value)
+        setattr(current, at_field, now)
+        setattr(current, by_field, by)
+        current.save(update_fields=["status", at_field, by_field, "updated_at"])
+    return current
+
+
+def booking_check_in(*, booking: Booking, by: User, now: datetime) -> Booking:
+    """The patient has arrived: a confirmed visit, on its day (the clinic's), is checked in.
+
+    ``AttendanceRefused`` otherwise. Not durable, like ``booking_cancel``.
+    """
+    return _attend(booking, attendance.Step.CHECK_IN, by=by, now=now)
+
+
+def booking_no_show(*, booking: Booking, by: User, now: datetime) -> Booking:
+    """The patient did not come: a confirmed visit whose start has passed.
+
+    Its resources stay booked (the time has gone either way). ``AttendanceRefused`` otherwise.
+    """
+    return _attend(booking, attendance.Step.NO_SHOW, by=by, now=now)
+
+
+def booking_complete(*, booking: Booking, by: User, now: datetime) -> Booking:
+    """The visit took place: only after the patient was checked in.
+
+    ``AttendanceRefused`` otherwise.
+    """
+    return _attend(booking, attendance.Step.COMPLETE, by=by, now=now)

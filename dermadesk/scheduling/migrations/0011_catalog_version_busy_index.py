@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('scheduling', '0008_booking_holder'),
+        ('scheduling', '0010_booking_attendance'),
     ]
 
     operations = [

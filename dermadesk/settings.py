@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "dermadesk.api",
     "dermadesk.limits",
     "dermadesk.audit",
+    "dermadesk.alerts",
     "dermadesk.staff",
 ]
 

@@ -241,13 +241,3 @@ def test_the_status_changes_and_a_wrong_one_is_refused(desk_client: Client) -> N
     assert response.status_code == 400
     assert "Please choose one of the statuses in the list." in response.text
 
-
-def test_the_staff_notice_of_a_new_message_links_to_its_thread(
-    client: Client, demo_clinic: Location
-) -> None:
-    from dermadesk.contact.tests.conftest import VALID
-
-    client.post("/contact/send/", VALID)
-    message = ContactMessage.objects.get()
-    notice = OutboundMessage.objects.get(template_key="contact-staff-notification")
-    assert f"/staff/inbox/{message.pk}/" in notice.text_body

@@ -240,4 +240,3 @@ def test_the_status_changes_and_a_wrong_one_is_refused(desk_client: Client) -> N
     response = desk_client.post(f"/staff/inbox/{message.pk}/status/", {"status": "deleted"})
     assert response.status_code == 400
     assert "Please choose one of the statuses in the list." in response.text
-

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dermadesk.clinic.models import Location
 from dermadesk.contact.inbox_forms import (
     AssignForm,
     InboxFilterForm,
@@ -23,7 +22,7 @@ from dermadesk.contact.inbox_forms import (
     ReplyForm,
     StatusForm,
 )
-from dermadesk.contact.inbox_shared import clinic_zone
+from dermadesk.contact.inbox_shared import clinic_location, clinic_zone
 from dermadesk.contact.models import ContactMessage, ContactStatus
 from dermadesk.contact.queries import (
     INBOX_PAGE_SIZE,
@@ -172,7 +171,7 @@ def reply(request: HttpRequest, message_id: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _thread(request, message_id, status=400, reply_form=form)
-    location = Location.objects.order_by("pk").first()
+    location = clinic_location()
     if location is None:
         form.add_error(None, "No clinic location is set up yet, so no email can be sent.")
         return _thread(request, message_id, status=400, reply_form=form)

@@ -12,8 +12,13 @@ from zoneinfo import ZoneInfo
 from dermadesk.clinic.models import Location
 
 
+def clinic_location() -> Location | None:
+    """The location the contact form writes from (and the inbox's replies come from)."""
+    return Location.objects.first()
+
+
 def clinic_zone(now: datetime) -> dict[str, Any]:
     """``zone`` for the templates' ``{% timezone %}``, and its name and abbreviation now."""
-    location = Location.objects.order_by("pk").first()
+    location = clinic_location()
     zone = location.zone if location is not None else ZoneInfo("UTC")
     return {"zone": zone, "zone_name": zone.key, "zone_label": now.astimezone(zone).strftime("%Z")}

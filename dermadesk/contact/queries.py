@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from dermadesk.contact.models import ContactMessage, ContactNote, ContactStatus
-from dermadesk.scheduling.models import Booking, BookingStatus
+from dermadesk.scheduling.models import Booking
+from dermadesk.staff.reports import BOOKED
 from dermadesk.staff.roles import GRANTS, Action, Role
 
 INBOX_PAGE_SIZE = 50
@@ -96,16 +97,6 @@ def inbox_staff() -> QuerySet[User]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-
-
-# Bookings that were made (whatever became of them later): not a hold, nor one that lapsed.
-BOOKED = (
-    BookingStatus.CONFIRMED,
-    BookingStatus.CHECKED_IN,
-    BookingStatus.COMPLETED,
-    BookingStatus.NO_SHOW,
-    BookingStatus.CANCELLED,
-)
 
 
 def contact_conversions(*, start: datetime, end: datetime) -> list[tuple[datetime, int | None]]:

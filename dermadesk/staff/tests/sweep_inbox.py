@@ -35,3 +35,13 @@ ROWS: list[Row] = [
     Row(name="inbox:alerts", path=lambda w: "/staff/inbox/alerts/", allowed=ALL_STAFF),
     Row(name="inbox:alert_resolve", method="POST", path=_alert, allowed=ALL_STAFF),
 ]
+ROWS += [
+    Row(
+        name="staff:reports",
+        path=lambda w: "/staff/reports/?first=2026-06&last=2026-11",
+        allowed=MANAGERS,
+    ),  # fmt: skip
+    Row(
+        name="staff:reports_export", path=lambda w: "/staff/reports/export.csv", allowed=MANAGERS
+    ),  # fmt: skip
+]

@@ -86,6 +86,10 @@ def _plain_text(text: str) -> str:
 
 
 class NoteForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "note_%s")  # the thread page holds the reply form too
+        super().__init__(*args, **kwargs)
+
     text = forms.CharField(
         label="Internal note",
         max_length=NOTE_MAX_LENGTH,
@@ -120,6 +124,7 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"once": uuid.uuid4()})
+        kwargs.setdefault("auto_id", "reply_%s")
         super().__init__(*args, **kwargs)
 
     def clean_text(self) -> str:

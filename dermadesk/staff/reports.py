@@ -3,8 +3,9 @@ cancellations, course completion, and conversion from contact messages and scree
 bookings.
 
 ``monthly_report`` reads in a fixed number of queries (four, however many months, locations
-and bookings: visits, courses, screenings, contact messages) and hands the rows to ``monthly.Tally`` for the arithmetic. It reads no health
-information: of a screening, only when it was given and whether a booking followed.
+and bookings: visits, courses, screenings, contact messages) and hands the rows to
+``monthly.Tally`` for the arithmetic. It reads no health information: of a screening, only
+when it was given and whether a booking followed.
 
 Contact messages belong to the contact app, an edge above this one: it hands its reader to
 ``contact_conversions_from`` when it is ready (staff never imports it).

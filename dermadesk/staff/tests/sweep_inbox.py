@@ -40,8 +40,6 @@ ROWS += [
         name="staff:reports",
         path=lambda w: "/staff/reports/?first=2026-06&last=2026-11",
         allowed=MANAGERS,
-    ),  # fmt: skip
-    Row(
-        name="staff:reports_export", path=lambda w: "/staff/reports/export.csv", allowed=MANAGERS
-    ),  # fmt: skip
+    ),
+    Row(name="staff:reports_export", path=lambda w: "/staff/reports/export.csv", allowed=MANAGERS),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.http import QueryDict
 
 from dermadesk.contact.forms import has_control_characters
 from dermadesk.contact.models import ContactStatus
@@ -135,8 +136,10 @@ class ReplyForm(forms.Form):
             return uuid.UUID(self.cleaned_data["once"])
         except ValueError:
             # Shown again with a fresh one, so that sending it again works.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("once")] = str(uuid.uuid4())
+            fresh = QueryDict(mutable=True)
+            fresh.update(self.data)
+            fresh[self.add_prefix("once")] = str(uuid.uuid4())
+            self.data = fresh
             raise forms.ValidationError(
                 "This form was incomplete. Please write the reply again and send it.",
             ) from None

@@ -49,7 +49,7 @@ def visit(location: Location, patient: Patient, starts_at: datetime, status: str
 
 def screened(patient: Patient, at: datetime) -> ScreeningResponse:
     return ScreeningResponse.objects.create(
-        patient=patient, questionnaire=Questionnaire.objects.first(),
+        patient=patient, questionnaire=Questionnaire.objects.order_by("pk")[0],
         service=Service.objects.get(slug="micro-needling"), answers={},
         treatment_date=at.date(), outcome="suitable", created_at=at,
         valid_until=at.date() + timedelta(days=90),

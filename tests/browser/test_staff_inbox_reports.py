@@ -138,3 +138,27 @@ def test_a_manager_reads_a_report_and_downloads_it(new_context: ContextFactory) 
     page.get_by_role("button", name="Show the report").click()
     expect(page.get_by_role("alert")).to_contain_text("on or after the first")
     assert_no_axe_violations(page)
+
+
+def test_with_the_sites_own_csp_a_note_is_added_in_place_and_focus_moves_to_it(
+    new_context: ContextFactory,
+) -> None:
+    message = ContactMessage.objects.create(
+        name="Rosalind Franklin", email="rosalind@example.com", topic="directions",
+        message="Is there parking near the clinic?", created_at=timezone.now(),
+    )  # fmt: skip
+    staff_member("sam", Role.FRONT_DESK)
+    page = new_context(viewport=DESKTOP).new_page()  # the CSP in force: no eval, no inline
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and
+            "status of 400" not in m.text else None)  # fmt: skip
+    staff_sign_in(page, "sam", next_path=f"/staff/inbox/{message.pk}/")
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.locator("#form-errors")).to_be_focused()
+    page.get_by_role("textbox", name="Internal note").fill("Wants a call after 5pm.")
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.locator(".messages")).to_be_focused()
+    expect(page.locator(".messages")).to_contain_text("Your note is added.")
+    expect(page.locator("ol.thread")).to_contain_text("Wants a call after 5pm.")
+    assert errors == []

@@ -79,6 +79,7 @@ bench: $(VENV)/.installed
 		apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/engine.py
 	$(PY) bench/availability.py
+	$(PY) bench/reports.py
 	$(PY) bench/public_load.py
 
 lock:

@@ -6,10 +6,13 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import Lower
 
 from dermadesk.contact.models import ContactMessage, ContactNote, ContactStatus
+from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking
+from dermadesk.staff.monthly import first_after
 from dermadesk.staff.reports import BOOKED
 from dermadesk.staff.roles import GRANTS, Action, Role
 
@@ -101,20 +104,22 @@ def inbox_staff() -> QuerySet[User]:
 
 def contact_conversions(*, start: datetime, end: datetime) -> list[tuple[datetime, int | None]]:
     """Each contact message received in [start, end) (spam left out), with the location of
-    the first booking made afterwards by a patient with the sender's email address, or None
-    when they have booked nothing since. One query."""
-    first_booking = (
-        Booking.objects.filter(
-            patient__email__iexact=OuterRef("email"),
-            created_at__gte=OuterRef("created_at"),
-            status__in=BOOKED,
-        )
-        .order_by("created_at", "pk")
-        .values("location_id")[:1]
-    )
-    return list(
+    the first booking made afterwards by a patient with the sender's email address (in any
+    case), or None when they have booked nothing since. Two queries: the messages, and the
+    bookings since ``start`` of the patients with those addresses (found through the index
+    on lower(email)); ``monthly.first_after`` pairs them."""
+    messages = (
         ContactMessage.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(status=ContactStatus.SPAM)
-        .annotate(booked_at=Subquery(first_booking))
-        .values_list("created_at", "booked_at")
+        .annotate(sender=Lower("email"))
     )
+    senders = Patient.objects.annotate(address=Lower("email")).filter(
+        address__in=messages.values("sender")
+    )
+    bookings = (
+        Booking.objects.filter(patient__in=senders, created_at__gte=start, status__in=BOOKED)
+        .annotate(address=Lower("patient__email"))
+        .order_by("created_at", "pk")
+        .values_list("address", "created_at", "location_id")
+    )
+    return first_after(messages.values_list("created_at", "sender"), bookings)

@@ -6,6 +6,8 @@ selector (``staff.reports``) reads the rows; this module decides which month eac
 and what the figures of a month are.
 """
 
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -98,6 +100,25 @@ def percent(part: int, whole: int) -> str:
     return "–" if value is None else f"{round(value * 100)}%"
 
 
+def first_after(
+    events: Iterable[tuple[datetime, str]], later: Iterable[tuple[str, datetime, int]]
+) -> list[tuple[datetime, int | None]]:
+    """Each event (when, whose) with the location of the first of ``later`` (whose, when,
+    location) of the same person at or after it, or None: which contact message was followed
+    by a booking, and where."""
+    by_person: defaultdict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    for person, at, location in later:
+        by_person[person].append((at, location))
+    for bookings in by_person.values():
+        bookings.sort(key=lambda booking: booking[0])  # stable: ties keep the given order
+    followed: list[tuple[datetime, int | None]] = []
+    for at, person in events:
+        bookings = by_person.get(person, [])
+        index = bisect_left(bookings, at, key=lambda booking: booking[0])
+        followed.append((at, bookings[index][1] if index < len(bookings) else None))
+    return followed
+
+
 @dataclass
 class MonthFigures:
     """What happened in one month at one location (or at all of them)."""
@@ -185,16 +206,29 @@ class Tally:
     figures: dict[Key, MonthFigures] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._wanted = set(self.months)
+        if self.months and list(self.months) != months_between(self.months[0], self.months[-1]):
+            raise ValueError("The months must follow one another, oldest first.")
+        self._bounds: dict[str, list[datetime]] = {}
         for location in self.zones:
             for month in self.months:
                 self.figures[(location, month)] = MonthFigures()
 
+    def month(self, instant: datetime, zone: ZoneInfo) -> Month | None:
+        """The month of those asked for that ``instant`` falls in on ``zone``'s clocks (the
+        same as ``month_of``, found among the months' first instants), or None."""
+        bounds = self._bounds.get(zone.key)
+        if bounds is None:
+            bounds = [month.starts_at(zone) for month in self.months]
+            if self.months:
+                bounds.append(self.months[-1].plus(1).starts_at(zone))
+            self._bounds[zone.key] = bounds
+        index = bisect_right(bounds, instant) - 1
+        return self.months[index] if 0 <= index < len(self.months) else None
+
     def _at(self, location: int, instant: datetime) -> MonthFigures | None:
         zone = self.zones.get(location)
-        if zone is None:
-            return None
-        return self.figures.get((location, month_of(instant, zone)))
+        month = self.month(instant, zone) if zone is not None else None
+        return self.figures[(location, month)] if month is not None else None
 
     def visits(self, rows: Iterable[tuple[int, datetime, str]]) -> None:
         """(location, start, status) of each visit completed, not attended or cancelled."""
@@ -220,8 +254,8 @@ class Tally:
 
     def _conversions(self, rows: Iterable[tuple[datetime, int | None]], kind: str) -> None:
         for received_at, booked_at in rows:
-            month = month_of(received_at, self.clinic_zone)
-            if month not in self._wanted:
+            month = self.month(received_at, self.clinic_zone)
+            if month is None:
                 continue
             for location in self.zones:
                 figures = self.figures[(location, month)]

@@ -2,10 +2,10 @@
 cancellations, course completion, and conversion from contact messages and screenings to
 bookings.
 
-``monthly_report`` reads in a fixed number of queries (four, however many months, locations
-and bookings: visits, courses, screenings, contact messages) and hands the rows to
-``monthly.Tally`` for the arithmetic. It reads no health information: of a screening, only
-when it was given and whether a booking followed.
+``monthly_report`` reads in a fixed number of queries (five, however many months, locations
+and bookings: visits, courses, screenings, contact messages and their senders' bookings) and
+hands the rows to ``monthly.Tally`` for the arithmetic. It reads no health information: of a
+screening, only when it was given and whether a booking followed.
 
 Contact messages belong to the contact app, an edge above this one: it hands its reader to
 ``contact_conversions_from`` when it is ready (staff never imports it).
@@ -125,7 +125,7 @@ def monthly_report(
     """The figures of ``locations`` for every month from ``first`` to ``last``.
 
     ``clinic_zone``: where the months of contact messages and screenings (which belong to
-    no location) are counted. Four queries (three before the contact app gives its reader).
+    no location) are counted. Five queries (three before the contact app gives its reader).
     """
     months = months_between(first, last)
     zones = {location.pk: location.zone for location in locations}

@@ -14,6 +14,7 @@ from dermadesk.staff.monthly import (
     NO_SHOW,
     Month,
     Tally,
+    first_after,
     month_of,
     months_between,
     percent,
@@ -61,6 +62,23 @@ def test_an_instant_lies_inside_the_window_of_its_own_month(
     assert start <= instant < end
 
 
+@given(ZONES, MONTHS, st.integers(0, 30), st.floats(-0.1, 1.1))
+def test_the_tally_finds_the_same_month_as_the_clocks_do(
+    zone: ZoneInfo, first: Month, more: int, where: float
+) -> None:
+    months = months_between(first, first.plus(more))
+    span = first.plus(more + 1).starts_at(UTC) - first.starts_at(UTC)
+    instant = first.starts_at(UTC) + span * where  # around and inside the months
+    tally = Tally(months=months, zones={}, clinic_zone=zone)
+    expected = month_of(instant, zone)
+    assert tally.month(instant, zone) == (expected if expected in months else None)
+
+
+def test_the_tally_wants_months_in_a_row() -> None:
+    with pytest.raises(ValueError, match="follow one another"):
+        Tally(months=[Month(2026, 1), Month(2026, 3)], zones={}, clinic_zone=CHICAGO)
+
+
 @given(MONTHS, MONTHS, st.lists(ZONES, min_size=1, max_size=3))
 def test_the_window_holds_every_zones_months(a: Month, b: Month, zones: list[ZoneInfo]) -> None:
     first, last = min(a, b), max(a, b)
@@ -74,6 +92,27 @@ def test_a_rate_is_never_a_division_by_zero(part: int, whole: int) -> None:
     value = rate(part, whole)
     assert (value is None) == (whole == 0)
     assert percent(part, whole) == ("–" if whole == 0 else f"{round(part / whole * 100)}%")
+
+
+PEOPLE = st.sampled_from(["ada", "grace", "joan"])
+HOURS = st.integers(0, 48).map(
+    lambda hours: datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=hours)
+)
+
+
+@given(
+    st.lists(st.tuples(HOURS, PEOPLE), max_size=15),
+    st.lists(st.tuples(PEOPLE, HOURS, st.integers(1, 3)), max_size=15),
+)
+def test_each_message_is_paired_with_its_senders_first_booking_after_it(
+    events: list[tuple[datetime, str]], later: list[tuple[str, datetime, int]]
+) -> None:
+    def oracle(at: datetime, person: str) -> int | None:
+        after = [(when, index) for index, (who, when, _) in enumerate(later)
+                 if who == person and when >= at]  # fmt: skip
+        return later[min(after)[1]][2] if after else None
+
+    assert first_after(events, later) == [(at, oracle(at, person)) for at, person in events]
 
 
 def test_the_tally_counts_each_visit_once_in_its_locations_month() -> None:

@@ -67,8 +67,9 @@ def test_the_tally_finds_the_same_month_as_the_clocks_do(
     zone: ZoneInfo, first: Month, more: int, where: float
 ) -> None:
     months = months_between(first, first.plus(more))
-    span = first.plus(more + 1).starts_at(UTC) - first.starts_at(UTC)
-    instant = first.starts_at(UTC) + span * where  # around and inside the months
+    utc = ZoneInfo("UTC")
+    span = first.plus(more + 1).starts_at(utc) - first.starts_at(utc)
+    instant = first.starts_at(utc) + span * where  # around and inside the months
     tally = Tally(months=months, zones={}, clinic_zone=zone)
     expected = month_of(instant, zone)
     assert tally.month(instant, zone) == (expected if expected in months else None)

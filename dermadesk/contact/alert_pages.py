@@ -2,6 +2,7 @@
 requests, waitlist places ended without a booking, messages not sent), open ones newest
 first, each resolved with a button."""
 
+from django import urls
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,14 +19,31 @@ from dermadesk.staff.roles import Action
 ALERTS_PAGE_SIZE = 50
 
 
+def may_open(request: HttpRequest, link: str) -> bool:
+    """Whether the staff member can open ``link``: an admin page only with the admin's
+    permission for its model (a front desk member has none), any other page of the site."""
+    try:
+        match = urls.resolve(link)
+    except urls.Resolver404:
+        return False
+    model_admin = getattr(match.func, "model_admin", None)
+    return model_admin is None or bool(model_admin.has_view_or_change_permission(request))
+
+
 @require_GET
 @staff_page(Action.ALERTS)
 def alerts(request: HttpRequest) -> HttpResponse:
     page = Paginator(open_alerts(), ALERTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [(alert, bool(alert.link) and may_open(request, alert.link)) for alert in page]
     return render(
         request,
         "contact/inbox/alerts.html",
-        {"page": page, "resolved": recently_resolved(), **clinic_zone(timezone.now())},
+        {
+            "page": page,
+            "shown": shown,
+            "resolved": recently_resolved(),
+            **clinic_zone(timezone.now()),
+        },
     )
 
 

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.test import Client
 
 from dermadesk.alerts.models import Alert, AlertKind
@@ -38,7 +39,18 @@ def test_open_alerts_are_listed_newest_first_in_the_clinics_time(
     assert page.index("Grace Hopper") < page.index("Ada Lovelace")
     assert "Wed 25 Nov 2026, 2:05 p.m." in page
     assert "Open: 2" in page
-    assert "Open it in the admin" in page
+
+
+def test_an_admin_link_is_shown_only_to_those_the_admin_lets_in(
+    clinician_client: Client,
+) -> None:
+    raised("booking:1:0", "Ada Lovelace would like to move.")
+    assert "Open it in the admin" not in clinician_client.get("/staff/inbox/alerts/").text
+    boss = staff_member("boss", Role.MANAGER)
+    assert "Open it in the admin" not in signed_in(Client(), boss).get("/staff/inbox/alerts/").text
+    boss.user_permissions.add(Permission.objects.get(codename="change_booking"))
+    boss = User.objects.get(pk=boss.pk)  # permissions are cached per user object
+    assert "Open it in the admin" in signed_in(Client(), boss).get("/staff/inbox/alerts/").text
 
 
 def test_resolving_takes_the_alert_off_the_open_list_and_says_who(

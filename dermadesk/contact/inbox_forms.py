@@ -25,7 +25,7 @@ class InboxFilterForm(forms.Form):
     mine = forms.BooleanField(label="Only messages assigned to me", required=False)
     page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
 
-    def __init__(self, *args: Any, counts: dict[Shown, int] | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, counts: dict[Shown, int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if counts is not None:
             self.fields["shown"].choices = [  # type: ignore[attr-defined]

@@ -84,6 +84,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/engine.py
 	$(PY) bench/availability.py
 	$(PY) bench/availability_http.py
+	$(PY) bench/reports.py
 	$(PY) bench/public_load.py
 	$(PY) bench/staff_calendar.py
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dermadesk.api",
     "dermadesk.limits",
     "dermadesk.audit",
+    "dermadesk.alerts",
     "dermadesk.staff",
     "dermadesk.backups",
 ]

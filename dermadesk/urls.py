@@ -19,6 +19,7 @@ admin.site.has_permission = staff_may_use_admin  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/inbox/", include("dermadesk.contact.inbox_urls")),
     path("staff/", include("dermadesk.staff.urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from dermadesk.alerts.models import AlertKind
+from dermadesk.alerts.services import alert_raise, moment_in_words
 from dermadesk.checkout.course import session_label
 from dermadesk.checkout.ics import CalendarVisit, visit_ics, visits_ics
 from dermadesk.notifications.models import OutboundMessage, TemplateKey
@@ -248,7 +250,8 @@ def _queue_course_change(
 
 
 def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> bool:
-    """Tell the front desk that the patient wants to move or cancel within the notice.
+    """Tell the front desk that the patient wants to move or cancel within the notice: an
+    email to the location and an alert on the staff's alerts page, written together.
 
     ``wish`` is ``"move"`` or ``"cancel"``. One notice per booking and change number:
     False when this one was sent already. The staff call the patient back; the booking
@@ -258,9 +261,23 @@ def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> b
     if patient is None:
         raise ValueError("Only a patient's own booking can be asked about.")
     key = _key(booking, "late-request")
+    admin_url = reverse("admin:scheduling_booking_change", args=[booking.pk])
     with transaction.atomic(durable=True):
         if OutboundMessage.objects.filter(idempotency_key=key).exists():
             return False
+        alert_raise(
+            kind=AlertKind.LATE_CHANGE,
+            about=f"booking:{booking.pk}:{booking.sequence}",
+            what=(
+                f"{patient.full_name} would like to {'cancel' if wish == 'cancel' else 'move'} "
+                f"their {booking.service.name} visit on "
+                f"{moment_in_words(booking.starts_at, booking.location.zone)}, too close to "
+                f"change online. Please call them back: {patient.phone or 'no phone given'}, "
+                f"{patient.email}. The visit stays booked until someone changes it."
+            ),
+            link=admin_url,
+            now=now,
+        )
         message_enqueue(
             template=TemplateKey.BOOKING_LATE_CHANGE_STAFF,
             to=booking.location.email,
@@ -271,8 +288,7 @@ def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> b
                 "service_name": booking.service.name,
                 "starts_at": booking.starts_at,
                 "wish": "cancel" if wish == "cancel" else "move",
-                "admin_url": settings.SITE_URL
-                + reverse("admin:scheduling_booking_change", args=[booking.pk]),
+                "admin_url": settings.SITE_URL + admin_url,
             },
             location=booking.location,
             idempotency_key=key,

@@ -1,4 +1,6 @@
-"""Contact messages in the admin: the staff inbox until the back office has its own."""
+"""Contact messages in the admin, for set-up and the odd correction. The staff answer them in
+the back office's inbox (``/staff/inbox/``), which sends replies through the outbox; here
+only internal notes can be added, so a "reply" in the history is always one that was sent."""
 
 from typing import Any
 
@@ -15,7 +17,7 @@ class ContactNoteInline(admin.StackedInline):  # type: ignore[type-arg]
     model = ContactNote
     extra = 1
     fields = ("kind", "text", "author", "created_at")
-    readonly_fields = ("author", "created_at")
+    readonly_fields = ("kind", "author", "created_at")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # The history is kept as written: add to it, never rewrite it.

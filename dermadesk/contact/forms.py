@@ -12,7 +12,7 @@ from dermadesk.notifications.phones import InvalidPhoneNumber, normalize_phone
 HONEYPOT = "website"
 
 
-def _has_control_characters(text: str, *, allow_newlines: bool) -> bool:
+def has_control_characters(text: str, *, allow_newlines: bool) -> bool:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     return any(unicodedata.category(char) == "Cc" and char not in allowed for char in text)
 
@@ -80,7 +80,7 @@ class ContactForm(forms.Form):
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
-        if _has_control_characters(name, allow_newlines=False):
+        if has_control_characters(name, allow_newlines=False):
             raise forms.ValidationError("Please write your name on one line, in plain letters.")
         return name
 
@@ -95,7 +95,7 @@ class ContactForm(forms.Form):
 
     def clean_message(self) -> str:
         message: str = self.cleaned_data["message"]
-        if _has_control_characters(message, allow_newlines=True):
+        if has_control_characters(message, allow_newlines=True):
             raise forms.ValidationError("Please write your message in plain text.")
         return message
 

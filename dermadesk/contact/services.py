@@ -1,23 +1,34 @@
-"""Receiving a contact message: rate-limit, store, and acknowledge and forward through the outbox.
+"""Receiving a contact message (rate-limit, store, acknowledge and forward through the
+outbox), and the staff's work on it in the inbox (assign, status, notes, replies).
 
-All in one transaction: the message, the acknowledgement to the sender and the notices to
-staff are written together or not at all, and are delivered after the commit (retried
-while email is down; see ``dermadesk.notifications``).
+Each is one durable transaction: the message, the acknowledgement to the sender and the
+notices to staff are written together or not at all, and so are a reply, its email and the
+status "answered". Emails are delivered after the commit (retried while email is down; see
+``dermadesk.notifications``).
 """
 
 import hashlib
 import hmac
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.urls import reverse
 
 from dermadesk.contact import limits
-from dermadesk.contact.models import ContactMessage, ContactTopic
-from dermadesk.notifications.models import TemplateKey
+from dermadesk.contact.models import (
+    ContactMessage,
+    ContactNote,
+    ContactStatus,
+    ContactTopic,
+    NoteKind,
+)
+from dermadesk.contact.queries import inbox_staff
+from dermadesk.notifications.models import OutboundMessage, TemplateKey
 from dermadesk.notifications.rendering import ClinicDetails
 from dermadesk.notifications.services import message_enqueue
 
@@ -96,7 +107,8 @@ def contact_message_submit(
     """Store the message, then queue the acknowledgement and the notices to staff.
 
     Raises ``RateLimited`` (and writes nothing) when the sender has sent too many lately.
-    ``site_url`` (e.g. ``https://clinic.example``) makes the link in the staff notice.
+    ``site_url`` (e.g. ``https://clinic.example``) makes the link in the staff notice (to the
+    message in the back office's inbox).
     """
     email = submission.email.strip()
     with transaction.atomic(durable=True):
@@ -124,9 +136,7 @@ def contact_message_submit(
             idempotency_key=f"contact:{message.pk}:acknowledgement",
             now=now,
         )
-        admin_url = site_url.rstrip("/") + reverse(
-            "admin:contact_contactmessage_change", args=[message.pk]
-        )
+        admin_url = site_url.rstrip("/") + reverse("inbox:thread", args=[message.pk])
         for index, address in enumerate(staff_emails):
             message_enqueue(
                 template=TemplateKey.CONTACT_STAFF_NOTIFICATION,
@@ -145,3 +155,106 @@ def contact_message_submit(
                 now=now,
             )
     return message
+
+
+class InboxError(Exception):
+    """A change to a contact message that cannot be made; the words are for the staff."""
+
+
+def _locked(message_id: int) -> ContactMessage:
+    """The message, its row locked for this transaction (``DoesNotExist`` when missing)."""
+    return ContactMessage.objects.select_for_update().get(pk=message_id)
+
+
+def _save(message: ContactMessage, now: datetime) -> None:
+    """Write the staff's changes (status, assignee) with ``now`` as the time of the change."""
+    ContactMessage.objects.filter(pk=message.pk).update(
+        status=message.status, assignee=message.assignee, updated_at=now
+    )
+    message.updated_at = now
+
+
+def contact_assign(*, message_id: int, assignee: User | None, now: datetime) -> ContactMessage:
+    """Give the message to ``assignee`` (``None``: to nobody). A new message given to someone
+    is in progress from then on. Only active staff whose role includes the inbox can be
+    given messages (``InboxError``)."""
+    if assignee is not None and not inbox_staff().filter(pk=assignee.pk).exists():
+        name = assignee.get_full_name() or assignee.get_username()
+        raise InboxError(
+            f"{name} cannot be given messages: only active staff whose role includes the inbox can."
+        )
+    with transaction.atomic(durable=True):
+        message = _locked(message_id)
+        if assignee is not None and message.status == ContactStatus.NEW:
+            message.status = ContactStatus.IN_PROGRESS
+        message.assignee = assignee
+        _save(message, now)
+    return message
+
+
+def contact_status_set(*, message_id: int, status: ContactStatus, now: datetime) -> ContactMessage:
+    """Set the message's status (new, in progress, answered, spam)."""
+    with transaction.atomic(durable=True):
+        message = _locked(message_id)
+        message.status = status
+        _save(message, now)
+    return message
+
+
+def contact_note_add(*, message_id: int, text: str, by: User, now: datetime) -> ContactNote:
+    """Add an internal note to the message's history (only the staff see it)."""
+    with transaction.atomic(durable=True):
+        message = _locked(message_id)
+        return ContactNote.objects.create(
+            contact_message=message, author=by, kind=NoteKind.NOTE, text=text, created_at=now
+        )
+
+
+def contact_reply_send(
+    *,
+    message_id: int,
+    text: str,
+    by: User,
+    once: uuid.UUID,
+    location: ClinicDetails,
+    now: datetime,
+) -> ContactNote | None:
+    """Email ``text`` to the sender and keep it in the thread; the message is answered.
+
+    One transaction writes the reply to the history, queues the email (``contact-reply``)
+    and marks the message answered (given to ``by`` when it was nobody's). ``once`` names
+    this reply: sent again (a double click), it changes nothing and returns ``None``.
+    A message marked as spam gets no reply (``InboxError``).
+    """
+    key = f"contact:{message_id}:reply:{once}"
+    with transaction.atomic(durable=True):
+        message = _locked(message_id)
+        if OutboundMessage.objects.filter(idempotency_key=key).exists():
+            return None
+        if message.status == ContactStatus.SPAM:
+            raise InboxError(
+                "This message is marked as spam, so it gets no reply. If it is not spam, "
+                "change its status first."
+            )
+        note = ContactNote.objects.create(
+            contact_message=message, author=by, kind=NoteKind.REPLY, text=text, created_at=now
+        )
+        message_enqueue(
+            template=TemplateKey.CONTACT_REPLY,
+            to=message.email,
+            context={
+                "name": message.name,
+                "topic": ContactTopic(message.topic).label,
+                "received_at": message.created_at,
+                "reply": text,
+                "staff_name": by.first_name,
+            },
+            location=location,
+            idempotency_key=key,
+            now=now,
+        )
+        message.status = ContactStatus.ANSWERED
+        if message.assignee_id is None:
+            message.assignee = by
+        _save(message, now)
+    return note

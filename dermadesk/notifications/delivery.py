@@ -29,13 +29,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from dermadesk.alerts.models import AlertKind
+from dermadesk.alerts.services import alert_raise
 from dermadesk.notifications import retry
 from dermadesk.notifications.channels import channel_for
 from dermadesk.notifications.errors import DeliveryError
-from dermadesk.notifications.models import MessageStatus, OutboundMessage
+from dermadesk.notifications.models import Channel, MessageStatus, OutboundMessage
 from dermadesk.notifications.redaction import without_addresses
 
 logger = logging.getLogger(__name__)
@@ -84,6 +88,22 @@ def _claim(message_id: int, now: datetime) -> OutboundMessage | None:
     return OutboundMessage.objects.get(pk=message_id)
 
 
+def _alert_failed(message: OutboundMessage, reason: str, now: datetime) -> None:
+    """Tell the staff (on their alerts page) that a message will not go out."""
+    what = "text message" if message.channel == Channel.SMS else "email"
+    alert_raise(
+        kind=AlertKind.MESSAGE_FAILED,
+        about=f"message:{message.pk}",
+        what=(
+            f"The {what} “{message.get_template_key_display()}” to {message.recipient} could "
+            f"not be sent after {message.attempts} attempt{'s' if message.attempts != 1 else ''} "
+            f"({reason}). Please reach them another way, or send it again from the outbox."
+        ),
+        link=reverse("admin:notifications_outboundmessage_change", args=[message.pk]),
+        now=now,
+    )
+
+
 def _record_failure(
     attempt: QuerySet[OutboundMessage], message: OutboundMessage, error: DeliveryError,
     now: datetime,
@@ -100,7 +120,9 @@ def _record_failure(
             message.pk, message.attempts, reason, retry_at.isoformat(),
         )  # fmt: skip
         return Delivery(Outcome.RETRY, retry_at)
-    attempt.update(status=MessageStatus.FAILED, last_error=reason, updated_at=now)
+    with transaction.atomic():
+        if attempt.update(status=MessageStatus.FAILED, last_error=reason, updated_at=now):
+            _alert_failed(message, reason, now)
     logger.warning(
         "Message %s failed for good after %s attempts: %s", message.pk, message.attempts, reason
     )
@@ -172,9 +194,15 @@ def messages_requeue_stale(*, now: datetime) -> int:
         now, sending_timeout=timedelta(seconds=settings.NOTIFICATIONS_SENDING_TIMEOUT_SECONDS)
     )
     stale = OutboundMessage.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=cutoff)
-    stale.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
-        status=MessageStatus.FAILED, last_error=UNKNOWN_OUTCOME, updated_at=now
-    )
+    with transaction.atomic():
+        spent = list(
+            stale.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).select_for_update()
+        )
+        OutboundMessage.objects.filter(pk__in=[m.pk for m in spent]).update(
+            status=MessageStatus.FAILED, last_error=UNKNOWN_OUTCOME, updated_at=now
+        )
+        for message in spent:
+            _alert_failed(message, "its last attempt was cut short", now)
     requeued = stale.update(
         status=MessageStatus.PENDING, due_at=now, last_error=UNKNOWN_OUTCOME, updated_at=now
     )

@@ -34,6 +34,7 @@ class MessageStatus(models.TextChoices):
 class TemplateKey(models.TextChoices):
     CONTACT_ACKNOWLEDGEMENT = "contact-acknowledgement", "Contact form: acknowledgement to sender"
     CONTACT_STAFF_NOTIFICATION = "contact-staff-notification", "Contact form: notice to staff"
+    CONTACT_REPLY = "contact-reply", "Contact form: the staff's reply to the sender"
     BOOKING_CONFIRMATION = "booking-confirmation", "Booking confirmation"
     BOOKING_CHANGE = "booking-change", "Booking changed"
     BOOKING_COURSE_ADDED = "booking-course-added", "Course booked after its first visit"

@@ -23,6 +23,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from dermadesk.alerts.models import AlertKind
+from dermadesk.alerts.services import alerts_resolve_about
 from dermadesk.notifications.defaults import default_messages
 from dermadesk.notifications.errors import InvalidRecipient, SmsNotAgreed
 from dermadesk.notifications.models import Channel, MessageStatus, MessageTemplate, OutboundMessage
@@ -176,13 +178,19 @@ def message_reschedule(
 
 
 def message_retry(*, message_id: int, now: datetime | None = None) -> bool:
-    """Staff: try a failed or cancelled message again now, with a fresh set of attempts."""
+    """Staff: try a failed or cancelled message again now, with a fresh set of attempts.
+
+    The alert its failure raised is resolved with it.
+    """
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         retried = OutboundMessage.objects.filter(
             pk=message_id, status__in=(MessageStatus.FAILED, MessageStatus.CANCELLED)
         ).update(status=MessageStatus.PENDING, attempts=0, due_at=now, updated_at=now)
         if retried:
+            alerts_resolve_about(
+                kind=AlertKind.MESSAGE_FAILED, about=f"message:{message_id}", now=now
+            )
             transaction.on_commit(partial(schedule_delivery, message_id), robust=True)
     return bool(retried)
 

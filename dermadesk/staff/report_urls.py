@@ -1,5 +1,10 @@
-"""The report pages of the back office (filled by their own change)."""
+"""The report pages of the back office (managers only)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from dermadesk.staff import report_pages
+
+urlpatterns = [
+    path("reports/", report_pages.reports, name="reports"),
+    path("reports/export.csv", report_pages.reports_export, name="reports_export"),
+]

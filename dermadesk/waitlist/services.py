@@ -19,8 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 
+from dermadesk.alerts.models import AlertKind
+from dermadesk.alerts.services import alert_raise, day_in_words, moment_in_words
 from dermadesk.clinic.models import Location
 from dermadesk.limits.digests import email_digest
 from dermadesk.limits.fair_use import has_room
@@ -293,19 +296,80 @@ def waitlist_offer(*, location: Location, now: datetime) -> int:
     return offered
 
 
+def _call_back(entry: WaitlistEntry) -> str:
+    return (
+        "If they still want a visit, please call them: "
+        f"{entry.phone or 'no phone given'}, {entry.email}."
+    )
+
+
+def _days(entry: WaitlistEntry) -> str:
+    if entry.first_day == entry.last_day:
+        return f"on {day_in_words(entry.first_day)}"
+    return f"between {day_in_words(entry.first_day)} and {day_in_words(entry.last_day)}"
+
+
+def _alert_ended(entry: WaitlistEntry, ended_as: EntryStatus, now: datetime) -> None:
+    """The staff's alert for a confirmed entry that ended without a booking."""
+    name = f"{entry.given_name} {entry.family_name}"
+    link = reverse("admin:waitlist_waitlistentry_change", args=[entry.pk])
+    if ended_as == EntryStatus.LAPSED and entry.offered is not None:
+        alert_raise(
+            kind=AlertKind.WAITLIST_OFFER_LAPSED,
+            about=f"waitlist:{entry.pk}",
+            what=(
+                f"{name} was offered {entry.service.name} on "
+                f"{moment_in_words(entry.offered.starts_at, entry.location.zone)} but did not "
+                f"take it in time, so their waitlist place has ended. {_call_back(entry)}"
+            ),
+            link=link,
+            now=now,
+        )
+        return
+    alert_raise(
+        kind=AlertKind.WAITLIST_NO_TIME,
+        about=f"waitlist:{entry.pk}",
+        what=(
+            f"{name} waited for {entry.service.name} {_days(entry)}, and no time was found. "
+            f"{_call_back(entry)}"
+        ),
+        link=link,
+        now=now,
+    )
+
+
+def _entries_end(entries: QuerySet[WaitlistEntry], ended_as: EntryStatus, now: datetime) -> int:
+    """End ``entries`` as ``ended_as``; an alert for each that was confirmed, in the same
+    transaction. How many ended."""
+    with transaction.atomic():
+        ending = list(
+            entries.select_for_update(of=("self",)).select_related("service", "location", "offered")
+        )
+        WaitlistEntry.objects.filter(pk__in=[entry.pk for entry in ending]).update(
+            status=ended_as, updated_at=now
+        )
+        for entry in ending:
+            if entry.status != EntryStatus.PENDING:  # never confirmed: nobody to call back
+                _alert_ended(entry, ended_as, now)
+    return len(ending)
+
+
 def waitlist_sweep(*, now: datetime) -> dict[str, int]:
     """End entries whose days are over, lapse entries never confirmed and offers not taken
-    in time, offer what is free."""
+    in time, offer what is free. A confirmed entry that ends without a booking raises an
+    alert for the staff (they may call the patient)."""
     release_expired_holds(now=now)
     locations = list(Location.objects.all())
     counts = {"expired": 0, "unconfirmed": 0, "lapsed": 0, "offered": 0}
     for location in locations:
         today = now.astimezone(location.zone).date()
-        counts["expired"] += WaitlistEntry.objects.filter(
-            location=location,
-            status__in=OPEN_STATUSES,
-            last_day__lt=today,
-        ).update(status=EntryStatus.EXPIRED, updated_at=now)
+        counts["expired"] += _entries_end(
+            WaitlistEntry.objects.filter(
+                location=location, status__in=OPEN_STATUSES, last_day__lt=today
+            ),
+            EntryStatus.EXPIRED,
+            now,
+        )
     counts["unconfirmed"] = WaitlistEntry.objects.filter(
         status=EntryStatus.PENDING,
         created_at__lte=now - timedelta(hours=settings.WAITLIST_CONFIRM_HOURS),
@@ -314,9 +378,13 @@ def waitlist_sweep(*, now: datetime) -> dict[str, int]:
     WaitlistEntry.objects.exclude(status__in=OPEN_STATUSES).exclude(client_digest="").update(
         client_digest=""
     )
-    counts["lapsed"] = WaitlistEntry.objects.filter(
-        status=EntryStatus.OFFERED, offered__status=BookingStatus.EXPIRED
-    ).update(status=EntryStatus.LAPSED, updated_at=now)
+    counts["lapsed"] = _entries_end(
+        WaitlistEntry.objects.filter(
+            status=EntryStatus.OFFERED, offered__status=BookingStatus.EXPIRED
+        ),
+        EntryStatus.LAPSED,
+        now,
+    )
     for location in locations:
         counts["offered"] += waitlist_offer(location=location, now=now)
     return counts

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from icalendar import Calendar
 
+from dermadesk.alerts.models import Alert, AlertKind
 from dermadesk.checkout.emails import late_change_request_send
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.delivery import Outcome, message_deliver
@@ -167,6 +168,22 @@ def test_a_late_request_tells_the_front_desk_once(
     assert notice.reply_to == "ada@example.com"
     assert notice.subject.startswith("Please call: Ada Lovelace would like to cancel a visit")
     assert f"/admin/scheduling/booking/{booking.pk}/change/" in notice.text_body
+
+
+def test_a_late_request_raises_one_alert_for_the_staff_with_how_to_call_back(
+    frozen_clinic: Location, patient: Patient
+) -> None:
+    booking = book(frozen_clinic, patient, 26, 10)
+    late_change_request_send(booking=booking, wish="move", now=NOW)
+    late_change_request_send(booking=booking, wish="move", now=NOW)
+    [alert] = Alert.objects.all()
+    assert alert.kind == AlertKind.LATE_CHANGE
+    assert alert.what.startswith(
+        "Ada Lovelace would like to move their Micro-Needling visit on "
+        "Thursday 26 November 2026 at 10:00 a.m. CST"
+    )
+    assert "+12175550199" in alert.what and "ada@example.com" in alert.what
+    assert alert.link == f"/admin/scheduling/booking/{booking.pk}/change/"
 
 
 def test_asking_on_the_manage_page_within_the_notice_keeps_the_visit(

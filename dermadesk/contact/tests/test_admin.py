@@ -37,7 +37,7 @@ def test_staff_see_messages_with_status_and_assignee(
     assert "0" * 64 not in client.get(f"/admin/contact/contactmessage/{message.pk}/change/").text
 
 
-def test_staff_assign_a_message_and_add_a_reply_to_its_history(
+def test_staff_assign_a_message_and_add_a_note_never_a_reply_to_its_history(
     client: Client, desk: User, message: ContactMessage
 ) -> None:
     signed_in(client, desk)
@@ -48,15 +48,15 @@ def test_staff_assign_a_message_and_add_a_reply_to_its_history(
             "assignee": desk.pk,
             "notes-TOTAL_FORMS": "1",
             "notes-INITIAL_FORMS": "0",
-            "notes-0-kind": NoteKind.REPLY,
-            "notes-0-text": "Replied by email with the price list.",
+            "notes-0-kind": NoteKind.REPLY,  # replies are sent from the inbox, not written here
+            "notes-0-text": "Called back with the price list.",
         },
     )
     assert response.status_code == 302
     message.refresh_from_db()
     assert (message.status, message.assignee) == (ContactStatus.ANSWERED, desk)
     note = ContactNote.objects.get()
-    assert (note.author, note.kind) == (desk, NoteKind.REPLY)
+    assert (note.author, note.kind) == (desk, NoteKind.NOTE)
 
 
 def test_the_mark_as_spam_action(client: Client, desk: User, message: ContactMessage) -> None:

@@ -73,7 +73,7 @@ def test_a_message_is_stored_then_acknowledged_and_forwarded(
     assert messages[TemplateKey.CONTACT_ACKNOWLEDGEMENT].recipient == "alex@example.com"
     staff = messages[TemplateKey.CONTACT_STAFF_NOTIFICATION]
     assert (staff.recipient, staff.reply_to) == ("hello@example.com", "alex@example.com")
-    assert f"/admin/contact/contactmessage/{stored.pk}/change/" in staff.text_body
+    assert f"/staff/inbox/{stored.pk}/" in staff.text_body
     assert DBTaskResult.objects.count() == 2
 
 

@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from pytest_django.fixtures import Settings
 
+from dermadesk.alerts.models import Alert, AlertKind
 from dermadesk.notifications.channels import smtp_delivery_error
 from dermadesk.notifications.delivery import (
     Delivery,
@@ -19,7 +20,7 @@ from dermadesk.notifications.delivery import (
 )
 from dermadesk.notifications.models import Channel, MessageStatus, OutboundMessage
 from dermadesk.notifications.rendering import Clinic
-from dermadesk.notifications.services import message_enqueue
+from dermadesk.notifications.services import message_enqueue, message_retry
 from dermadesk.notifications.sms import SentSms
 from dermadesk.notifications.tests.conftest import NOW
 
@@ -136,6 +137,26 @@ def test_after_the_last_attempt_the_message_is_marked_failed(
     assert message_deliver(message_id=message.pk, now=later).outcome == Outcome.FAILED
     message.refresh_from_db()
     assert (message.status, message.attempts) == (MessageStatus.FAILED, 2)
+
+
+@pytest.mark.django_db
+def test_a_message_given_up_on_raises_an_alert_that_trying_again_resolves(
+    clinic: Clinic, settings: Settings
+) -> None:
+    _refusing_mailer(settings)
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    message = queue(clinic)
+    assert message_deliver(message_id=message.pk, now=NOW).outcome == Outcome.FAILED
+    [alert] = Alert.objects.all()
+    assert alert.kind == AlertKind.MESSAGE_FAILED
+    assert alert.what.startswith(
+        "The email “Contact form: acknowledgement to sender” to alex@example.com could not be "
+        "sent after 1 attempt ("
+    )
+    assert alert.link == f"/admin/notifications/outboundmessage/{message.pk}/change/"
+    assert message_retry(message_id=message.pk, now=NOW + timedelta(minutes=1))
+    alert.refresh_from_db()
+    assert alert.resolved_at == NOW + timedelta(minutes=1)
 
 
 @pytest.mark.parametrize(

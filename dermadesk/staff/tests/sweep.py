@@ -12,6 +12,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from dermadesk.alerts.models import Alert, AlertKind
+from dermadesk.alerts.services import alert_raise
 from dermadesk.clinic.models import Location
 from dermadesk.contact.models import ContactMessage, ContactTopic
 from dermadesk.patients.models import Patient
@@ -49,6 +51,7 @@ class World:
     visit_of_clin2: Booking
     message: ContactMessage
     extra: dict[str, Any] = field(default_factory=dict)
+    alert: Alert | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ def _visit(clinic: Location, patient: Patient, provider: Resource, hour: int) ->
 
 
 def world_build(clinic: Location) -> World:
-    """Two patients, each with a visit of one of the two clinicians; a contact message."""
+    """Two patients, each with a visit of one of the two clinicians; a contact message; an
+    open alert."""
     avery = Resource.objects.get(location=clinic, name="Dr. Avery Demo")
     jordan = Resource.objects.get(location=clinic, name="Jordan Demo, RN")
     providers = {"clin1": avery, "clin2": jordan}
@@ -106,12 +110,18 @@ def world_build(clinic: Location) -> World:
         name="Rosalind Franklin", email="rosalind@example.com", topic=ContactTopic.PRICES,
         message="How much is a course of four?", created_at=NOW,
     )  # fmt: skip
+    visit_of_clin1 = _visit(clinic, ada, avery, 10)
+    alert = alert_raise(
+        kind=AlertKind.LATE_CHANGE, about=f"booking:{visit_of_clin1.pk}:0",
+        what="Ada Lovelace would like to move their visit.", now=NOW,
+    )  # fmt: skip
     return World(
         clinic=clinic,
         users=users,
         patient_of_clin1=ada,
         patient_of_clin2=grace,
-        visit_of_clin1=_visit(clinic, ada, avery, 10),
+        visit_of_clin1=visit_of_clin1,
         visit_of_clin2=_visit(clinic, grace, jordan, 11),
         message=message,
+        alert=alert,
     )

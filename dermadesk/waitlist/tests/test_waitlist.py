@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
+from dermadesk.alerts.models import Alert, AlertKind
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus, Service
@@ -168,12 +169,40 @@ def test_an_offer_not_taken_in_time_goes_to_the_next_patient(frozen_clinic: Loca
     assert (first.status, second.status) == (EntryStatus.LAPSED, EntryStatus.OFFERED)
 
 
+def test_an_offer_not_taken_raises_an_alert_to_call_the_patient(frozen_clinic: Location) -> None:
+    booked = fill(frozen_clinic, FRIDAY)
+    entry = join(frozen_clinic)
+    booking_cancel(booking=booked[3], now=NOW)
+    waitlist_offer(location=frozen_clinic, now=NOW)
+    waitlist_sweep(now=NOW + timedelta(hours=2, minutes=1))
+    waitlist_sweep(now=NOW + timedelta(hours=2, minutes=2))
+    [alert] = Alert.objects.all()
+    assert alert.kind == AlertKind.WAITLIST_OFFER_LAPSED
+    assert alert.what.startswith("Ada Lovelace was offered Micro-Needling with PRP on Friday 27")
+    assert "+12175550199, ada@example.com" in alert.what
+    assert alert.link == f"/admin/waitlist/waitlistentry/{entry.pk}/change/"
+
+
 def test_entries_end_after_their_last_day(frozen_clinic: Location) -> None:
     fill(frozen_clinic, FRIDAY)
     entry = join(frozen_clinic)
     assert waitlist_sweep(now=NOW + timedelta(days=3))["expired"] == 1
     entry.refresh_from_db()
     assert entry.status == EntryStatus.EXPIRED
+
+
+def test_a_confirmed_entry_ending_without_a_time_raises_an_alert(frozen_clinic: Location) -> None:
+    fill(frozen_clinic, FRIDAY)
+    join(frozen_clinic)
+    join(frozen_clinic, email="grace@example.com", confirm=False)
+    waitlist_sweep(now=NOW + timedelta(days=3))
+    [alert] = Alert.objects.all()  # nobody to call back for the entry never confirmed
+    assert alert.kind == AlertKind.WAITLIST_NO_TIME
+    assert alert.what == (
+        "Ada Lovelace waited for Micro-Needling with PRP on Friday 27 November 2026, and no "
+        "time was found. If they still want a visit, please call them: +12175550199, "
+        "ada@example.com."
+    )
 
 
 def test_the_join_page_takes_the_wish_and_says_what_happens(

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dermadesk.limits",
     "dermadesk.audit",
     "dermadesk.staff",
+    "dermadesk.interop",
 ]
 
 MIDDLEWARE = [

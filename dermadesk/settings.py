@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dermadesk.alerts",
     "dermadesk.staff",
     "dermadesk.backups",
+    "dermadesk.interop",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,17 @@ AXES_USERNAME_FORM_FIELD = "username"
 OTP_TOTP_ISSUER = SITE_NAME
 LOGIN_URL = "staff:login"
 
+# Each clinician's private calendar feed (/feeds/<secret>.ics): the visits from this many days
+# ago to this many ahead; the patient's initials beside the treatment (or nothing of the
+# patient); how often one client address may fetch feeds.
+CALENDAR_FEED_PAST_DAYS = env_int("CALENDAR_FEED_PAST_DAYS", 30)
+CALENDAR_FEED_AHEAD_DAYS = env_int("CALENDAR_FEED_AHEAD_DAYS", 90)
+CALENDAR_FEED_INITIALS = env_bool("CALENDAR_FEED_INITIALS", True)
+CALENDAR_FEED_RATE_LIMIT = env_str("CALENDAR_FEED_RATE_LIMIT", "120/h")
+for _days in ("CALENDAR_FEED_PAST_DAYS", "CALENDAR_FEED_AHEAD_DAYS"):
+    if not 0 <= globals()[_days] <= 3650:
+        raise ImproperlyConfigured(f"{_days} must be between 0 and 3650 days.")
+
 # How long a time freed for someone on the waitlist is held for them to take it.
 WAITLIST_OFFER_HOURS = env_int("WAITLIST_OFFER_HOURS", 2)
 # Fair use of the waitlist: open entries per client address and per email; how often one
@@ -253,7 +265,12 @@ CORS_URLS_REGEX = r"^/api/.*$"
 # The country a phone number without a country code belongs to (two letters, e.g. US, GB).
 PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US").upper()
 
-for _rate in ("API_RATE_LIMIT", "BOOKING_HOLD_RATE_LIMIT", "WAITLIST_RATE_LIMIT"):
+for _rate in (
+    "API_RATE_LIMIT",
+    "BOOKING_HOLD_RATE_LIMIT",
+    "WAITLIST_RATE_LIMIT",
+    "CALENDAR_FEED_RATE_LIMIT",
+):
     try:
         parse_rate(globals()[_rate])
     except ValueError as _error:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/inbox/", include("dermadesk.contact.inbox_urls")),
     path("staff/", include("dermadesk.staff.urls")),
+    # Each clinician's calendar feed: fetched by calendar apps, which cannot sign in.
+    path("feeds/", include("dermadesk.staff.feed_urls")),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path("favicon.ico", favicon),

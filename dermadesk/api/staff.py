@@ -1,26 +1,29 @@
 """Staff endpoints of the JSON API (``/api/staff/…``): the day's bookings, booking a visit or a
-course for a patient, moving and cancelling, moving a course's later sessions together.
+course for a patient, moving and cancelling, moving a course's later sessions together, and a
+patient's record as FHIR R4.
 
 Each needs a staff member's API token (``auth.StaffToken``) whose owner's roles allow the
 action named on it (the staff policy, the same the back office's pages ask).
 Staff book by the clinic's rules (``by_staff``): not the online change notice,
 minimum notice or horizon, but the clinic's hours, the clinicians' shifts, the start times
 and no double booking. Refusals are answered by the API's one handler
-(``problems.scheduling_problem``). Nothing here gives health information: a booking shows
-the patient's name and id only.
+(``problems.scheduling_problem``). Nothing here gives health information, except the FHIR
+export (``patient_health``, for the patient's own clinicians and managers, audited): a
+booking shows the patient's name and id only.
 """
 
+import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Status
 
 from dermadesk.api.auth import StaffToken, staff_user
 from dermadesk.api.courses import later_sessions_out, proposal_out
 from dermadesk.api.inputs import day_start, instant, location_named
-from dermadesk.api.problems import STAFF_PROBLEMS
+from dermadesk.api.problems import STAFF_PROBLEMS, ApiProblem
 from dermadesk.api.queries import booking_detailed, bookings_starting, sessions_detailed
 from dermadesk.api.schemas import (
     LaterSessionsIn,
@@ -41,6 +44,8 @@ from dermadesk.checkout.courses import (
     later_sessions_proposal,
 )
 from dermadesk.checkout.manage import course_sessions
+from dermadesk.interop.export import patient_export
+from dermadesk.limits.client import client_address
 from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Booking, BookingChannel, ResourceKind, Service
 from dermadesk.scheduling.services import (
@@ -49,6 +54,7 @@ from dermadesk.scheduling.services import (
     booking_create,
     booking_reschedule,
 )
+from dermadesk.staff.policy import may, roles_of
 from dermadesk.staff.roles import Action
 
 router = Router(tags=["staff"])
@@ -57,6 +63,9 @@ VIEW = StaffToken(Action.CALENDAR_VIEW)
 ADD = StaffToken(Action.VISIT_BOOK)
 ADD_COURSE = StaffToken(Action.VISIT_BOOK)
 CHANGE = StaffToken(Action.VISIT_BOOK)
+HEALTH = StaffToken(Action.PATIENT_HEALTH)
+
+FHIR_JSON = "application/fhir+json"
 
 
 def _staff_booking_out(booking: Booking) -> StaffBookingOut:
@@ -253,3 +262,38 @@ def move_later_sessions(
         moved=len(moved),
         bookings=[_staff_booking_out(b) for b in sessions_detailed(course_sessions(booking))],
     )
+
+
+@router.get(
+    "/patients/{patient_id}/fhir", auth=HEALTH, response=STAFF_PROBLEMS,
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "A FHIR R4 Bundle of type collection.",
+                "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+            }
+        }
+    },
+)  # fmt: skip
+def patient_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """The patient's record as a FHIR R4 Bundle (``application/fhir+json``): Patient, an
+    Appointment per visit, each screening as a QuestionnaireResponse with the Questionnaire
+    version answered, and each consent signed as a Consent with the document's version.
+
+    Needs ``patient_health`` for this patient: a clinician for their own patients (a visit
+    with them, past or to come), a manager for anyone; otherwise 403. The export is written
+    into the audit trail with the token's owner.
+    """
+    user = staff_user(request)
+    if not may(user, Action.PATIENT_HEALTH, patient_id=patient_id):
+        raise ApiProblem(
+            403, "Not permitted",
+            "Clinicians may export the records of their own patients only.",
+        )  # fmt: skip
+    bundle = patient_export(
+        patient_id=patient_id, actor=user, roles=[role.value for role in roles_of(user)],
+        address=client_address(request), detail="through the staff API", now=timezone.now(),
+    )  # fmt: skip
+    if bundle is None:
+        raise Http404("No patient has this id.")
+    return HttpResponse(json.dumps(bundle, ensure_ascii=False), content_type=FHIR_JSON)

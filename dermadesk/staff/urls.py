@@ -17,6 +17,8 @@ urlpatterns = [
     path("account/", account_pages.account, name="account"),
     path("account/recovery-codes/", account_pages.recovery_codes, name="recovery_codes"),
     path("account/password/", account_pages.password_change, name="password_change"),
+    path("account/calendar-feed/", account_pages.feed_make, name="calendar_feed_make"),
+    path("account/calendar-feed/stop/", account_pages.feed_stop, name="calendar_feed_stop"),
     *calendar_urls,
     *patient_urls,
     *report_urls,

@@ -423,7 +423,7 @@ def test_the_staff_endpoints_are_documented_with_the_bearer_scheme(client: Clien
         if path.startswith("/api/staff/")
         for operation in operations.values()
     ]
-    assert len(staff) == 7
+    assert len(staff) == 8
     for operation in staff:
         assert operation["tags"] == ["staff"]
         assert operation["security"] == [{"StaffToken": []}]

@@ -1,0 +1,159 @@
+"""Reading a patient's whole record into the plain facts ``interop.fhir`` maps to FHIR.
+
+Seven queries whatever the record's size: the patient, their bookings (with treatment,
+place and course), the resources of those bookings, their screening answers with the
+versions answered, those versions' questions, their consent signatures with the documents
+signed, and which document versions are current.
+"""
+
+from datetime import datetime
+
+from django.db.models import Max, Prefetch
+
+from dermadesk.checkout.course import session_label
+from dermadesk.interop.fhir import (
+    ConsentFacts,
+    Participant,
+    ParticipantKind,
+    PatientFacts,
+    PatientRecord,
+    QuestionFacts,
+    QuestionnaireFacts,
+    ScreeningFacts,
+    VisitFacts,
+)
+from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient
+from dermadesk.scheduling.models import Allocation, Booking, BookingStatus, ResourceKind
+from dermadesk.screening.models import Question, Questionnaire, ScreeningResponse
+from dermadesk.screening.rules import AnswerType
+
+PARTICIPANT_KINDS = {
+    ResourceKind.PROVIDER: ParticipantKind.PRACTITIONER,
+    ResourceKind.ROOM: ParticipantKind.LOCATION,
+    ResourceKind.DEVICE: ParticipantKind.DEVICE,
+}
+
+
+def _participant_order(participant: Participant) -> tuple[int, str]:
+    """The clinician first, then rooms, then devices; by name within each."""
+    return list(ParticipantKind).index(participant.kind), participant.name
+
+
+def _visit(booking: Booking) -> VisitFacts:
+    participants: dict[tuple[ParticipantKind, str], Participant] = {}
+    for allocation in booking.allocations.all():  # prefetched, with their resources
+        resource = allocation.resource
+        kind = PARTICIPANT_KINDS[ResourceKind(resource.kind)]
+        participants.setdefault((kind, resource.name), Participant(kind, resource.name))
+    series, number = booking.series, booking.series_number
+    return VisitFacts(
+        public_id=booking.public_id,
+        status=booking.status,
+        start=booking.starts_at,
+        end=booking.ends_at,
+        zone=booking.location.zone,
+        service_slug=booking.service.slug,
+        service_name=booking.service.name,
+        location_name=booking.location.name,
+        created_at=booking.created_at,
+        session=session_label(number, series.sessions_planned) if series and number else "",
+        participants=tuple(sorted(participants.values(), key=_participant_order)),
+    )
+
+
+def _questionnaire(version: Questionnaire, questions: list[Question]) -> QuestionnaireFacts:
+    return QuestionnaireFacts(
+        version=version.version,
+        title=version.title,
+        published=version.published,
+        created_at=version.created_at,
+        questions=tuple(
+            QuestionFacts(
+                key=question.key,
+                text=question.text,
+                answer_type=AnswerType(question.answer_type),
+                required=question.required,
+                choices=tuple(question.choice_pairs),
+            )
+            for question in questions
+        ),
+    )
+
+
+def patient_record(*, patient_id: int, now: datetime) -> PatientRecord | None:
+    """Everything the FHIR export holds of one patient; None if there is no such patient."""
+    patient = Patient.objects.filter(pk=patient_id).first()
+    if patient is None:
+        return None
+    bookings = (
+        Booking.objects.filter(patient=patient)
+        .exclude(status=BookingStatus.EXPIRED)
+        .select_related("service", "location", "series")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("resource").order_by("pk"),
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    screenings = list(
+        ScreeningResponse.objects.filter(patient=patient)
+        .select_related("questionnaire")
+        .order_by("created_at", "pk")
+    )
+    versions = {s.questionnaire_id: s.questionnaire for s in screenings}
+    questions: dict[int, list[Question]] = {pk: [] for pk in versions}
+    for question in Question.objects.filter(questionnaire_id__in=versions).order_by(
+        "questionnaire_id", "order", "pk"
+    ):
+        questions[question.questionnaire_id].append(question)
+    signatures = list(
+        ConsentSignature.objects.filter(patient=patient)
+        .select_related("document")
+        .order_by("signed_at", "pk")
+    )
+    latest = dict(
+        ConsentDocument.objects.filter(published_at__lte=now)
+        .order_by()
+        .values("kind")
+        .annotate(latest=Max("version"))
+        .values_list("kind", "latest")
+    )
+    return PatientRecord(
+        patient=PatientFacts(
+            number=patient.pk,
+            given_name=patient.given_name,
+            family_name=patient.family_name,
+            email=patient.email,
+            phone=patient.phone,
+            birth_date=patient.date_of_birth,
+            updated_at=patient.updated_at,
+        ),
+        visits=tuple(_visit(booking) for booking in bookings),
+        questionnaires=tuple(
+            _questionnaire(version, questions[pk])
+            for pk, version in sorted(versions.items(), key=lambda item: item[1].version)
+        ),
+        screenings=tuple(
+            ScreeningFacts(
+                number=s.pk,
+                questionnaire_version=s.questionnaire.version,
+                authored=s.created_at,
+                answers=s.answers,
+            )
+            for s in screenings
+        ),
+        consents=tuple(
+            ConsentFacts(
+                number=signature.pk,
+                kind=signature.document.kind,
+                title=signature.document.title,
+                version=signature.document.version,
+                body=signature.document.body,
+                current=latest.get(signature.document.kind) == signature.document.version,
+                signed_at=signature.signed_at,
+            )
+            for signature in signatures
+        ),
+    )

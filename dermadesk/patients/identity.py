@@ -84,6 +84,8 @@ def age_on(date_of_birth: date, day: date) -> int:
     if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().-]+$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 

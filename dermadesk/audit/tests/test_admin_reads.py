@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from dermadesk.audit.models import AuditAction, AuditEvent
+from dermadesk.audit.services import audit_record
 from dermadesk.patients.models import Patient
 from dermadesk.staff.tests.people import signed_in
 
@@ -32,3 +34,19 @@ def test_a_list_of_patients_is_audited_without_the_search_words(client: Client) 
     event = AuditEvent.objects.get()
     assert event.what == "record list" and event.patient_id is None
     assert "Lovelace" not in f"{event.detail} {event.object_ref}"
+
+
+def test_nobody_changes_or_deletes_the_trail_in_the_admin(client: Client) -> None:
+    boss = User.objects.create_superuser("boss", "boss@example.com", "a long password 42")
+    signed_in(client, boss)
+    event = audit_record(
+        actor=boss, roles=[], action=AuditAction.VIEW, what="record", patient_id=None,
+        address=None, at=timezone.now(),
+    )  # fmt: skip
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+    assert client.get("/admin/audit/auditevent/add/").status_code == 403
+    assert (
+        client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

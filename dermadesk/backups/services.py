@@ -20,8 +20,11 @@ from dermadesk.backups.errors import BackupError
 from dermadesk.backups.postgres import postgres_backup, postgres_restore, postgres_tables
 from dermadesk.backups.sqlite import sqlite_backup, sqlite_restore, sqlite_tables
 
-# Tables `migrate` fills by itself: rows there do not make a database "hold data".
-MIGRATE_OWN_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission"})
+# Tables `migrate` fills by itself (and the setup token its triggers keep): rows there do not
+# make a database "hold data".
+MIGRATE_OWN_TABLES = frozenset(
+    {"django_migrations", "django_content_type", "auth_permission", "scheduling_catalogversion"}
+)
 ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 

@@ -92,7 +92,9 @@ def test_a_backup_restores_every_row_of_every_table_into_a_wiped_database(
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600  # it holds every patient's record
 
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    assert {table for table, rows in rows_per_table().items() if rows} == {"django_migrations"}
+    # What remains: the migrations' record, and the setup token the catalog's triggers rewrite.
+    remaining = {table for table, rows in rows_per_table().items() if rows}
+    assert remaining <= {"django_migrations", "scheduling_catalogversion"}
     said = run("restore", str(backup))
 
     assert snapshot() == before

@@ -249,6 +249,21 @@ for _days in ("CALENDAR_FEED_PAST_DAYS", "CALENDAR_FEED_AHEAD_DAYS"):
     if not 0 <= globals()[_days] <= 3650:
         raise ImproperlyConfigured(f"{_days} must be between 0 and 3650 days.")
 
+# django-auditlog: every change of patient data, field by field, with who made it and from
+# where (its middleware sets the actor). Secrets' digests and fair-use keys are left out.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "patients.Patient",
+    "patients.ConsentSignature",
+    "screening.ScreeningResponse",
+    "screening.ScreeningOverride",
+    {
+        "model": "scheduling.Booking",
+        "exclude_fields": [
+            "manage_digest", "holder_session", "holder_address", "holder_email", "updated_at",
+        ],
+    },
+)  # fmt: skip
+
 # How long a time freed for someone on the waitlist is held for them to take it.
 WAITLIST_OFFER_HOURS = env_int("WAITLIST_OFFER_HOURS", 2)
 # Fair use of the waitlist: open entries per client address and per email; how often one

@@ -29,6 +29,11 @@ def axe_violations(page: Page) -> list[AxeViolation]:
     """The WCAG 2.x A/AA violations that axe finds in the page as it is now."""
     if not AXE_SCRIPT.exists():
         raise FileNotFoundError(f"{AXE_SCRIPT} is missing: run `npm ci` first.")
+    # Judge the page as it settles, not halfway through a fade-in (the "back to top" link
+    # fades in over a fraction of a second once the page has scrolled).
+    page.wait_for_function(
+        "document.getAnimations().every(a => a.playState !== 'running')", timeout=5000
+    )
     page.add_script_tag(path=AXE_SCRIPT)
     results: dict[str, Any] = page.evaluate(
         "options => axe.run(document, options)",

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Q, Value
+from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from dermadesk.patients.identity import search_terms
@@ -25,13 +25,13 @@ def find_patient(*, email: str, date_of_birth: date) -> Patient | None:
     )
 
 
-def patients_matching(text: str, *, limit: int = 20) -> list[Patient]:
+def patients_found(text: str) -> QuerySet[Patient]:
     """Patients found by what staff typed: parts of the name, an email, a phone number or a
-    date of birth (``identity.search_terms``), every term matching; at most ``limit``, by
-    name. Nothing typed finds nobody. One query."""
+    date of birth (``identity.search_terms``), every term matching, by name. Nothing typed
+    finds nobody."""
     terms = search_terms(text, settings.PHONE_DEFAULT_REGION)
     if terms.empty:
-        return []
+        return Patient.objects.none()
     found = Patient.objects.all()
     for name in terms.names:
         found = found.filter(Q(given_name__icontains=name) | Q(family_name__icontains=name))
@@ -41,7 +41,12 @@ def patients_matching(text: str, *, limit: int = 20) -> list[Patient]:
         found = found.filter(phone__contains=terms.phone_digits)
     for day in terms.dates:
         found = found.filter(date_of_birth=day)
-    return list(found.order_by("family_name", "given_name", "pk")[:limit])
+    return found.order_by("family_name", "given_name", "pk")
+
+
+def patients_matching(text: str, *, limit: int = 20) -> list[Patient]:
+    """The first ``limit`` of ``patients_found(text)``. One query."""
+    return list(patients_found(text)[:limit])
 
 
 def current_consent_documents(*, now: datetime) -> dict[str, ConsentDocument]:

@@ -127,6 +127,63 @@ def patient_find_or_create(
         return existing, False
 
 
+DETAIL_FIELDS = ("given_name", "family_name", "email", "phone", "date_of_birth")
+
+
+def patient_details_change(
+    *,
+    patient: Patient,
+    given_name: str,
+    family_name: str,
+    email: str,
+    phone: str,
+    date_of_birth: date,
+    today: date,
+) -> list[str]:
+    """Change a record's name, email, phone and date of birth (staff, at the desk or on the
+    phone); the names of the fields that changed (none: nothing saved).
+
+    The details are tidied and checked as at booking (``InvalidPatientDetails``); another
+    record with the same email and date of birth is refused, naming it, for staff to merge
+    the two instead. Not durable: the caller writes its audit event in the same transaction.
+    """
+    tidied = patient_details_clean(
+        given_name=given_name, family_name=family_name, email=email, phone=phone,
+        date_of_birth=date_of_birth, today=today,
+    )  # fmt: skip
+    cleaned: dict[str, object] = dict(tidied)
+    cleaned["date_of_birth"] = date_of_birth
+    clash = _same_email_and_birth_message
+    with transaction.atomic():
+        locked = Patient.objects.select_for_update().get(pk=patient.pk)
+        changed = [name for name in DETAIL_FIELDS if getattr(locked, name) != cleaned[name]]
+        if not changed:
+            return []
+        other = find_patient(email=str(cleaned["email"]), date_of_birth=date_of_birth)
+        if other is not None and other.pk != locked.pk:
+            raise InvalidPatientDetails({"email": clash(other)})
+        for name in changed:
+            setattr(locked, name, cleaned[name])
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=[*changed, "updated_at"])
+        except IntegrityError as error:
+            other = find_patient(email=str(cleaned["email"]), date_of_birth=date_of_birth)
+            if other is None:
+                raise
+            raise InvalidPatientDetails({"email": clash(other)}) from error
+    for name in changed:
+        setattr(patient, name, cleaned[name])
+    return changed
+
+
+def _same_email_and_birth_message(other: Patient) -> str:
+    return (
+        f"Another record (number {other.pk}) has this email address and date of birth. "
+        "If it is the same person, merge the two records instead."
+    )
+
+
 def consent_sign(
     *,
     patient: Patient,

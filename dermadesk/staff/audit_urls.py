@@ -2,9 +2,9 @@
 
 from django.urls import URLPattern, path
 
-from dermadesk.staff import patient_pages
+from dermadesk.staff import audit_pages
 
 urlpatterns: list[URLPattern] = [
-    path("audit/", patient_pages.audit, name="audit"),
-    path("audit/export.csv", patient_pages.audit_export, name="audit_export"),
+    path("audit/", audit_pages.audit, name="audit"),
+    path("audit/export.csv", audit_pages.audit_export, name="audit_export"),
 ]

@@ -3,7 +3,8 @@
 The policy reads only group membership (``policy.roles_of``). The Manager group also carries
 the Django permissions of the clinic's set-up in the admin (locations, hours, resources,
 services, pages, message templates, questionnaires, consent documents, API tokens); the
-other roles use the back office only.
+other roles use the back office only. Clinicians and managers carry the permission the
+screening service asks for a review.
 """
 
 from typing import Any
@@ -27,6 +28,11 @@ MANAGER_SET_UP = Q(content_type__app_label__in=["clinic", "website"]) | Q(
 )  # fmt: skip
 
 
+# A clinician's review of a screening (``screening.services.screening_override`` asks for it);
+# the policy still decides for which patients (``Action.SCREENING_REVIEW``, per patient).
+SCREENING_REVIEW = Q(content_type__app_label="screening", codename="add_screeningoverride")
+
+
 def role_group(role: Role) -> Group:
     group, _ = Group.objects.get_or_create(name=role.value)
     return group
@@ -37,3 +43,6 @@ def role_groups_sync(**kwargs: Any) -> None:
     for role in Role:
         role_group(role)
     role_group(Role.MANAGER).permissions.add(*Permission.objects.filter(MANAGER_SET_UP))
+    review = Permission.objects.filter(SCREENING_REVIEW)
+    for role in (Role.CLINICIAN, Role.MANAGER):
+        role_group(role).permissions.add(*review)

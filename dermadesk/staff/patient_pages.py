@@ -1,97 +1,146 @@
-"""Patients in the back office: search, the record, its screening answers (health data, per
-patient), and the audit trail of who looked at what.
+"""Patients in the back office: search, the record, its contact details changed, its screening
+answers and reviews (health data, per patient), and two records of one person merged.
 
-The search words are sent by POST, so names, emails and phone numbers never appear in
-addresses or server logs. Every page that shows one patient's data writes one audit event.
+The search words are sent by POST (results and their pages too), so names, emails, phone
+numbers and dates of birth never appear in addresses, server logs or the browser's history.
+Every page that shows one patient's data writes one view to the audit trail, after the
+policy has said yes for that patient; every change writes a change (or a merge).
 """
 
-import csv
-from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
-from dermadesk.audit.models import AuditAction, AuditEvent
-from dermadesk.notifications.models import OutboundMessage
-from dermadesk.patients.models import ConsentSignature, Patient
-from dermadesk.patients.queries import patients_matching
-from dermadesk.scheduling.models import Booking
-from dermadesk.screening.models import ScreeningResponse
-from dermadesk.staff.calendar_forms import PatientSearchForm
-from dermadesk.staff.pages import audit_event, audit_view, not_allowed, staff_page
-from dermadesk.staff.policy import may
+from dermadesk.audit.models import AuditAction
+from dermadesk.checkout.patient_merge import MergeRefused, merge_preview, patient_merge
+from dermadesk.limits.client import client_address
+from dermadesk.patients.duplicates import duplicate_reasons
+from dermadesk.patients.models import Patient
+from dermadesk.patients.queries import patients_found
+from dermadesk.patients.services import InvalidPatientDetails, patient_details_change
+from dermadesk.screening.models import ScreeningOutcome
+from dermadesk.screening.services import ScreeningError, screening_override
+from dermadesk.staff.pages import audit_event, audit_view, not_allowed, staff_page, staff_user
+from dermadesk.staff.patient_forms import (
+    MergeForm,
+    PatientDetailsForm,
+    PatientSearchForm,
+    ScreeningReviewForm,
+)
+from dermadesk.staff.patient_queries import (
+    clinic_zone,
+    patient_record,
+    person,
+    screening_history,
+)
+from dermadesk.staff.policy import may, roles_of
 from dermadesk.staff.roles import Action
 
-SEARCH_LIMIT = 50
-AUDIT_PAGE_SIZE = 50
+PAGE_SIZE = 20
 
 
 def _patient(patient_id: int) -> Patient:
     found = Patient.objects.filter(pk=patient_id).first()
     if found is None:
-        raise Http404("No such patient.")
+        raise Http404("No patient has this record number.")
     return found
+
+
+def _page_asked(request: HttpRequest) -> int:
+    text = request.POST.get("page", "1")
+    return int(text) if text.isdigit() and len(text) < 7 else 1
 
 
 @staff_page(Action.PATIENT_SEARCH)
 @require_http_methods(["GET", "POST"])
 def patients(request: HttpRequest) -> HttpResponse:
-    form = PatientSearchForm(request.POST or None)
-    found: list[Patient] | None = None
+    """The search form (GET) and its results (POST: the words stay out of the address)."""
+    form = PatientSearchForm(request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
-        found = patients_matching(form.cleaned_data["q"], limit=SEARCH_LIMIT)
+        paginator = Paginator(patients_found(form.cleaned_data["q"]), PAGE_SIZE)
+        page = paginator.get_page(_page_asked(request))
+        context["page"] = page
+        # That a search was made and how many were found; never the words.
         audit_event(request, AuditAction.VIEW, patient_id=None, what="patient search",
-                    detail=f"{len(found)} found")  # fmt: skip
-    status = 400 if form.errors else 200
-    return render(
-        request, "staff/patients.html", {"form": form, "found": found, "limit": SEARCH_LIMIT},
-        status=status,
-    )  # fmt: skip
-
-
-def _duplicates(patient: Patient) -> QuerySet[Patient]:
-    same_person = Q(
-        given_name__iexact=patient.given_name,
-        family_name__iexact=patient.family_name,
-        date_of_birth=patient.date_of_birth,
-    )
-    same_contact = Q(email__iexact=patient.email)
-    if patient.phone:
-        same_contact |= Q(phone=patient.phone)
-    return Patient.objects.filter(same_person | same_contact).exclude(pk=patient.pk)
+                    detail=f"{paginator.count} found, page {page.number}")  # fmt: skip
+    return render(request, "staff/patients.html", context, status=400 if form.errors else 200)
 
 
 @staff_page(Action.PATIENT_RECORD)
 def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     record = _patient(patient_id)
-    visits = list(
-        Booking.objects.filter(patient=record)
-        .select_related("service", "location", "series")
-        .order_by("-starts_at")
-    )
-    for visit in visits:
-        visit.local_start = visit.starts_at.astimezone(visit.location.zone)  # type: ignore[attr-defined]
-    addresses = [a for a in (record.email, record.phone) if a]
+    user = request.user
+    shown = patient_record(record, now=timezone.now())
     context = {
+        "record": shown,
         "patient": record,
-        "visits": visits,
-        "consents": ConsentSignature.objects.filter(patient=record)
-        .select_related("document")
-        .order_by("-signed_at"),
-        "messages_sent": OutboundMessage.objects.filter(recipient__in=addresses)
-        .only("template_key", "subject", "status", "created_at", "channel")
-        .order_by("-created_at")[:50],
-        "access": AuditEvent.objects.filter(patient_id=record.pk).order_by("-at")[:50],
-        "duplicates": _duplicates(record),
-        "sees_health": may(request.user, Action.PATIENT_HEALTH, patient_id=record.pk),
+        "sees_health": may(user, Action.PATIENT_HEALTH, patient_id=record.pk),
+        "may_edit": may(user, Action.PATIENT_EDIT),
+        "may_merge": may(user, Action.PATIENT_MERGE),
+        "may_audit": may(user, Action.AUDIT_TRAIL),
     }
-    response = render(request, "staff/patient.html", context)
+    with timezone.override(shown.zone.zone):
+        response = render(request, "staff/patient.html", context)
     audit_view(request, patient_id=record.pk, what="record")
     return response
+
+
+@staff_page(Action.PATIENT_EDIT)
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    record = _patient(patient_id)
+    if request.method == "GET":
+        form = PatientDetailsForm.of(record)
+        page = render(request, "staff/patient_edit.html", {"patient": record, "form": form})
+        audit_view(request, patient_id=record.pk, what="contact details")
+        return page
+    form = PatientDetailsForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                changed = patient_details_change(
+                    patient=record, today=timezone.localdate(), **form.cleaned_data
+                )
+                if changed:
+                    audit_event(request, AuditAction.CHANGE, patient_id=record.pk,
+                                what="contact details", object_ref=f"patients.patient:{record.pk}",
+                                detail="Changed: " + ", ".join(changed))  # fmt: skip
+        except InvalidPatientDetails as error:
+            for name, message in error.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(
+                request, "The contact details are saved." if changed else "Nothing was changed."
+            )
+            return redirect("staff:patient", patient_id=record.pk)
+    page = render(request, "staff/patient_edit.html", {"patient": record, "form": form}, status=400)
+    audit_view(request, patient_id=record.pk, what="contact details")
+    return page
+
+
+def _screening_page(
+    request: HttpRequest, record: Patient, form: ScreeningReviewForm | None, status: int = 200
+) -> HttpResponse:
+    zone = clinic_zone()
+    context = {
+        "patient": record,
+        "zone": zone,
+        "shown": screening_history(record, zone),
+        "form": form,
+        "may_review": may(request.user, Action.SCREENING_REVIEW, patient_id=record.pk),
+        "outcomes": ScreeningOutcome.choices,
+    }
+    with timezone.override(zone.zone):
+        page = render(request, "staff/patient_screening.html", context, status=status)
+    audit_view(request, patient_id=record.pk, what="screening")
+    return page
 
 
 @staff_page(Action.PATIENT_HEALTH)
@@ -99,74 +148,79 @@ def patient_screening(request: HttpRequest, patient_id: int) -> HttpResponse:
     record = _patient(patient_id)
     if not may(request.user, Action.PATIENT_HEALTH, patient_id=record.pk):
         return not_allowed(request)
-    responses = (
-        ScreeningResponse.objects.filter(patient=record)
-        .select_related("service", "questionnaire")
-        .prefetch_related("overrides__user", "questionnaire__questions")
-        .order_by("-created_at")
-    )
-    shown = []
-    for response in responses:
-        texts = {q.key: q.text for q in response.questionnaire.questions.all()}
-        shown.append(
-            {
-                "response": response,
-                "answers": [(texts.get(k, k), v) for k, v in response.answers.items()],
-            }
-        )
-    page = render(request, "staff/patient_screening.html", {"patient": record, "shown": shown})
-    audit_view(request, patient_id=record.pk, what="screening")
-    return page
+    return _screening_page(request, record, None)
 
 
-def _audit_rows(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str]]:
-    """The trail filtered by the query's patient id, staff member id and dates (ids only)."""
-    rows = AuditEvent.objects.select_related("actor").order_by("-at", "-pk")
-    chosen = {k: request.GET.get(k, "").strip() for k in ("patient", "staff", "since", "until")}
-    if chosen["patient"].isdigit():
-        rows = rows.filter(patient_id=int(chosen["patient"]))
-    if chosen["staff"].isdigit():
-        rows = rows.filter(actor_id=int(chosen["staff"]))
-    for key, lookup in (("since", "at__gte"), ("until", "at__lt")):
+@staff_page(Action.SCREENING_REVIEW)
+@require_POST
+def screening_review(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """A clinician's review of one screening: through ``screening_override``, audited."""
+    record = _patient(patient_id)
+    user = staff_user(request)
+    if not may(user, Action.SCREENING_REVIEW, patient_id=record.pk) or not may(
+        user, Action.PATIENT_HEALTH, patient_id=record.pk
+    ):
+        return not_allowed(request)
+    form = ScreeningReviewForm(request.POST, patient=record)
+    if form.is_valid():
+        response = form.cleaned_data["response"]
         try:
-            day = date.fromisoformat(chosen[key])
-        except ValueError:
-            chosen[key] = ""
-            continue
-        moment = datetime.combine(day, time(), tzinfo=UTC)
-        rows = rows.filter(
-            **{lookup: moment + (timedelta(days=1) if key == "until" else timedelta())}
-        )
-    return rows, chosen
+            with transaction.atomic():
+                screening_override(
+                    response=response, user=user, outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"], now=timezone.now(),
+                )  # fmt: skip
+                audit_event(request, AuditAction.CHANGE, patient_id=record.pk,
+                            what="screening review",
+                            object_ref=f"screening.screeningresponse:{response.pk}")  # fmt: skip
+        except ScreeningError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your review is saved with the screening.")
+            return redirect("staff:patient_screening", patient_id=record.pk)
+    return _screening_page(request, record, form, status=400)
 
 
-@staff_page(Action.AUDIT_TRAIL)
-def audit(request: HttpRequest) -> HttpResponse:
-    rows, chosen = _audit_rows(request)
-    page = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    staff = (
-        User.objects.filter(is_staff=True)
-        .order_by("username")
-        .only("username", "first_name", "last_name")
-    )
-    return render(request, "staff/audit.html", {"page": page, "chosen": chosen, "staff": staff})
-
-
-@staff_page(Action.AUDIT_TRAIL)
-def audit_export(request: HttpRequest) -> HttpResponse:
-    rows, chosen = _audit_rows(request)
-    audit_event(request, AuditAction.EXPORT, patient_id=None, what="audit trail",
-                detail=", ".join(f"{k}={v}" for k, v in chosen.items() if v))  # fmt: skip
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["when (UTC)", "staff member", "role", "action", "what", "patient id", "row", "address",
-         "detail"]
-    )  # fmt: skip
-    for e in rows.iterator(chunk_size=500):
-        writer.writerow([
-            e.at.astimezone(UTC).isoformat(), e.actor_name, e.actor_role, e.action, e.what,
-            e.patient_id or "", e.object_ref, e.address or "", e.detail,
-        ])  # fmt: skip
-    return response
+@staff_page(Action.PATIENT_MERGE)
+@require_http_methods(["GET", "POST"])
+def patient_merge_page(request: HttpRequest, patient_id: int, other_id: int) -> HttpResponse:
+    """Both records side by side, what would move and what stops it; the merge on POST."""
+    one, other = _patient(patient_id), _patient(other_id)
+    form = MergeForm(request.POST if request.method == "POST" else None, one=one, other=other)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            kept_id = form.cleaned_data["keep"]
+            removed_id = other.pk if kept_id == one.pk else one.pk
+            user = staff_user(request)
+            try:
+                result = patient_merge(
+                    kept_id=kept_id, removed_id=removed_id, actor=user,
+                    roles=[role.value for role in roles_of(user)],
+                    address=client_address(request), now=timezone.now(),
+                )  # fmt: skip
+            except MergeRefused as error:
+                form.add_error(None, str(error))
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    f"Record {result.removed_id} is merged into this one and removed.",
+                )
+                return redirect("staff:patient", patient_id=result.kept.pk)
+    into_one = merge_preview(kept=one, removed=other)
+    into_other = merge_preview(kept=other, removed=one)
+    conflicts = list(dict.fromkeys(into_one.conflicts + into_other.conflicts))
+    context = {
+        "one": one,
+        "other": other,
+        "holds": [(one, into_other.moves), (other, into_one.moves)],
+        "conflicts": conflicts if not (into_one.possible or into_other.possible) else [],
+        "reasons": duplicate_reasons(person(one), person(other)),
+        "form": form,
+    }
+    page = render(request, "staff/patient_merge.html", context, status=status)
+    for shown in {one.pk, other.pk}:
+        audit_view(request, patient_id=shown, what="merge check")
+    return page

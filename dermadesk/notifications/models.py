@@ -116,6 +116,8 @@ class OutboundMessage(models.Model):
                 name="notif_sending_claimed_idx",
             ),
             models.Index(fields=["status", "-created_at"], name="notif_status_created_idx"),
+            # A patient's record lists the messages sent to their email address or phone.
+            models.Index(fields=["recipient", "-created_at"], name="notif_recipient_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(

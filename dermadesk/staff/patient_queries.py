@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, Q
 
 from dermadesk.audit.models import AuditEvent
 from dermadesk.checkout.course import clock_text
@@ -198,13 +199,40 @@ def _value_text(value: Any) -> str:
     return "–" if value in (None, "", "None") else str(value)
 
 
+def _changes(entry: LogEntry, model: type[Model]) -> list[tuple[str, str, str]]:
+    """(field, before, after) of one change, in the fields' own words and choices' labels.
+
+    Read from the entry alone: django-auditlog's ``changes_display_dict`` looks up every
+    related row it names, one query each."""
+    rows = []
+    for name, values in (entry.changes_dict or {}).items():
+        if not isinstance(values, list | tuple) or len(values) != 2:
+            continue
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            rows.append((name, _value_text(values[0]), _value_text(values[1])))
+            continue
+        label = str(getattr(model_field, "verbose_name", name))
+        choices = {str(key): str(text) for key, text in getattr(model_field, "flatchoices", [])}
+        if model_field.is_relation:
+            label += " (number)"
+        before, after = (_value_text(choices.get(str(v), v)) for v in values)
+        rows.append((label, before, after))
+    return rows
+
+
 def change_history(
     *, patient: Patient, booking_ids: list[int], signature_ids: list[int], zone: Zone
 ) -> list[HistoryRow]:
     """The latest changes django-auditlog kept of the record, its visits and its consent
     signatures (screening answers are health data: not here). Two queries."""
-    types = ContentType.objects.get_for_models(Patient, Booking, ConsentSignature)
-    names = {Patient: "contact details", Booking: "visit", ConsentSignature: "consent"}
+    models: dict[type[Model], str] = {
+        Patient: "contact details",
+        Booking: "visit",
+        ConsentSignature: "consent",
+    }
+    types = ContentType.objects.get_for_models(*models)
     wanted = Q(content_type=types[Patient], object_pk=str(patient.pk))
     if booking_ids:
         wanted |= Q(content_type=types[Booking], object_pk__in=[str(i) for i in booking_ids])
@@ -212,18 +240,14 @@ def change_history(
         wanted |= Q(
             content_type=types[ConsentSignature], object_pk__in=[str(i) for i in signature_ids]
         )
-    kinds = {content_type.pk: names[model] for model, content_type in types.items()}
+    by_type = {content_type.pk: model for model, content_type in types.items()}
     rows = []
     for entry in LogEntry.objects.filter(wanted).select_related("actor")[:RECENT]:
-        what = f"{entry.get_action_display()} {kinds.get(entry.content_type_id, 'record')}"
-        if entry.content_type_id != types[Patient].pk:
+        model = by_type[entry.content_type_id]
+        what = f"{entry.get_action_display()} {models[model]}"
+        if model is not Patient:
             what += f" #{entry.object_pk}"
-        changes = [
-            (str(name), _value_text(values[0]), _value_text(values[1]))
-            for name, values in (entry.changes_display_dict or {}).items()
-            if isinstance(values, list | tuple) and len(values) == 2
-        ]
-        rows.append(HistoryRow(entry, zone.text(entry.timestamp), what, changes))
+        rows.append(HistoryRow(entry, zone.text(entry.timestamp), what, _changes(entry, model)))
     return rows
 
 

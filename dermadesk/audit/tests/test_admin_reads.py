@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
@@ -50,3 +51,21 @@ def test_nobody_changes_or_deletes_the_trail_in_the_admin(client: Client) -> Non
         == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_nobody_changes_or_deletes_the_change_history_in_the_admin(client: Client) -> None:
+    boss = User.objects.create_superuser("boss", "boss@example.com", "a long password 42")
+    signed_in(client, boss)
+    ada = Patient.objects.create(
+        given_name="Ada", family_name="Lovelace", email="ada@example.com",
+        date_of_birth=date(1985, 12, 10),
+    )  # fmt: skip
+    entry = LogEntry.objects.get_for_object(ada).get()
+    assert client.get("/admin/auditlog/logentry/").status_code == 200
+    assert client.get(f"/admin/auditlog/logentry/{entry.pk}/change/").status_code == 200
+    assert client.get("/admin/auditlog/logentry/add/").status_code == 403
+    assert (
+        client.post(f"/admin/auditlog/logentry/{entry.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert LogEntry.objects.filter(pk=entry.pk).exists()

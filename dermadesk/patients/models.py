@@ -57,7 +57,12 @@ class Patient(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(Lower("family_name"), "given_name", name="patient_name_idx")]
+        indexes = [
+            models.Index(Lower("family_name"), "given_name", name="patient_name_idx"),
+            # Staff find patients by date of birth, and likely duplicates by it or the phone.
+            models.Index(fields=["date_of_birth"], name="patient_birth_idx"),
+            models.Index(fields=["phone"], name="patient_phone_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

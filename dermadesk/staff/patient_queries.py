@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, Q
+from django.db.models import Model, Q, Value
+from django.db.models.functions import Lower
 
 from dermadesk.audit.models import AuditEvent
 from dermadesk.checkout.course import clock_text
@@ -125,10 +126,16 @@ def likely_duplicates(patient: Patient) -> list[Duplicate]:
     One query: the records sharing the date of birth, the phone or the email are read, and
     the pure rule decides (names are compared without accents, which SQL cannot do alike on
     SQLite and PostgreSQL)."""
-    near = Q(date_of_birth=patient.date_of_birth) | Q(email__iexact=patient.email)
+    # Lower() as the unique constraint's index has it (iexact would ask UPPER()).
+    near = Q(date_of_birth=patient.date_of_birth) | Q(email_lower=Lower(Value(patient.email)))
     if patient.phone:
         near |= Q(phone=patient.phone)
-    candidates = Patient.objects.filter(near).exclude(pk=patient.pk).order_by("pk")
+    candidates = (
+        Patient.objects.alias(email_lower=Lower("email"))
+        .filter(near)
+        .exclude(pk=patient.pk)
+        .order_by("pk")
+    )
     me = person(patient)
     found = []
     for other in candidates[:DUPLICATE_CANDIDATES]:

@@ -1,6 +1,6 @@
 """A clinician finds and opens a patient's record and screening and reviews it; the front desk
-merges a second record of the same person; a manager reads those looks in the audit trail.
-axe on every page."""
+merges a second record of the same person and changes a phone number; a manager reads those
+looks in the audit trail. axe on every page."""
 
 from datetime import date
 
@@ -78,7 +78,7 @@ def test_a_clinicians_look_at_a_record_shows_in_the_managers_trail(
     no_violations(manager)
 
 
-def test_the_front_desk_merges_a_second_record_of_the_same_person(
+def test_the_front_desk_merges_a_second_record_then_changes_the_phone(
     new_context: ContextFactory,
 ) -> None:
     world = ada_screened()
@@ -99,3 +99,9 @@ def test_the_front_desk_merges_a_second_record_of_the_same_person(
     expect(page.get_by_role("heading", name="Possibly the same person")).to_have_count(0)
     no_violations(page)
     assert not Patient.objects.filter(pk=second.pk).exists()
+    page.get_by_role("link", name="Change contact details").click()
+    no_violations(page)
+    page.get_by_label("Phone number").fill("(217) 555-0199")
+    page.get_by_role("button", name="Save the contact details").click()
+    expect(page.get_by_text("The contact details are saved.")).to_be_visible()
+    expect(page.get_by_text("+12175550101 → +12175550199")).to_be_visible()

@@ -10,6 +10,7 @@ patient, consents, answers and emails, each patient a booking, each email a book
 every confirmation reached the mail server once the sweep ran.
 """
 
+import http.client
 import json
 import random
 import threading
@@ -91,11 +92,13 @@ class Storm:
         with self.lock:
             self.booking_in_flight += booking
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-                status, text = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, text = error.code, error.read()
-        except OSError as error:  # refused, reset, or closed without an answer
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    status, text = response.status, response.read()
+            except urllib.error.HTTPError as error:
+                status, text = error.code, error.read()
+        except (OSError, http.client.HTTPException) as error:
+            # refused, reset, closed without an answer, or cut in the middle of one
             with self.lock:
                 self.cuts += 1
             raise Cut from error

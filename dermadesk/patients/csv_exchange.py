@@ -37,6 +37,7 @@ from dermadesk.patients.services import (
     patient_details_clean,
     patient_find_or_create,
 )
+from dermadesk.spreadsheet import safe_cell, without_formula_mark
 
 REQUIRED = ("given_name", "family_name", "email", "phone", "date_of_birth")
 COLUMNS = (*REQUIRED, "skin_type")
@@ -49,7 +50,6 @@ LABELS = {
     "date_of_birth": "date of birth",
     "skin_type": "skin type",
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SKIN_TYPES = {skin_type.label: skin_type.value for skin_type in SkinType}
 
 
@@ -88,17 +88,6 @@ class ImportPlan:
 def counted(number: int, noun: str) -> str:
     """``counted(1, "row")`` → "1 row"; ``counted(3, "row")`` → "3 rows"."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _without_formula_mark(text: str) -> str:
-    """An exported cell's protective apostrophe taken away (see the module's docstring)."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
-
-
-def _as_cell(text: str) -> str:
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _header(names: Iterable[str] | None) -> dict[str, str]:
@@ -175,7 +164,7 @@ def patients_import_plan(lines: Iterable[str], *, today: date) -> ImportPlan:
             if None in raw:  # more cells than the header has columns
                 plan.refused.append((number, ["the row has more cells than there are columns"]))
                 continue
-            values = {ours: _without_formula_mark(raw[theirs].strip())
+            values = {ours: without_formula_mark(raw[theirs].strip())
                       for ours, theirs in columns.items()}  # fmt: skip
             checked = _check_row(number, values, today)
             if isinstance(checked, list):
@@ -223,9 +212,9 @@ def patients_export(output: IO[str]) -> int:
     count = 0
     for patient in Patient.objects.order_by("pk").iterator():
         writer.writerow([
-            _as_cell(patient.given_name),
-            _as_cell(patient.family_name),
-            _as_cell(patient.email),
+            safe_cell(patient.given_name),
+            safe_cell(patient.family_name),
+            safe_cell(patient.email),
             patient.phone,
             patient.date_of_birth.isoformat(),
             SkinType(patient.skin_type).label if patient.skin_type else "",

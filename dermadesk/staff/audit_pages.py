@@ -17,10 +17,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dermadesk.audit.models import AuditAction, AuditEvent
+from dermadesk.spreadsheet import safe_cell
 from dermadesk.staff.pages import audit_event, staff_page
 from dermadesk.staff.patient_forms import AuditFilterForm
 from dermadesk.staff.patient_queries import Zone, clinic_zone
-from dermadesk.staff.report_pages import _cell
 from dermadesk.staff.roles import Action
 
 PAGE_SIZE = 50
@@ -73,9 +73,9 @@ def _csv_write(response: HttpResponse, rows: QuerySet[AuditEvent]) -> None:
     writer.writerow(CSV_HEADER)
     for e in rows.iterator(chunk_size=500):
         row = [
-            e.at.astimezone(UTC).isoformat(), _cell(e.actor_name), _cell(e.actor_role),
-            e.get_action_display(), _cell(e.what), e.patient_id or "", _cell(e.object_ref),
-            e.address or "", _cell(e.detail),
+            e.at.astimezone(UTC).isoformat(), safe_cell(e.actor_name), safe_cell(e.actor_role),
+            e.get_action_display(), safe_cell(e.what), e.patient_id or "", safe_cell(e.object_ref),
+            e.address or "", safe_cell(e.detail),
         ]  # fmt: skip
         writer.writerow(row)
 

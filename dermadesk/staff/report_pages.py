@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dermadesk.clinic.models import Location
+from dermadesk.spreadsheet import safe_cell
 from dermadesk.staff.monthly import month_of
 from dermadesk.staff.pages import staff_page
 from dermadesk.staff.report_forms import ReportFilterForm
@@ -58,12 +59,6 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/reports.html", context)
 
 
-def _cell(value: object) -> str:
-    """A value for a spreadsheet: text that a spreadsheet would run as a formula is quoted."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _rate(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}"
 
@@ -77,7 +72,7 @@ def _csv_row(row: ReportRow) -> list[str]:
         f.contacts, f.contacts_booked, _rate(f.contact_rate),
         f.screenings, f.screenings_booked, _rate(f.screening_rate),
     ]  # fmt: skip
-    return [_cell(value) for value in values]
+    return [safe_cell(value) for value in values]
 
 
 @require_GET

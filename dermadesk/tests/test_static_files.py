@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import brotli
 
@@ -31,9 +32,8 @@ print(json.dumps({"url": url, "answers": answers}))
 """
 
 
-def test_static_files_go_out_brotli_compressed_to_browsers_that_accept_it(
-    tmp_path: Path,
-) -> None:
+def _in_production(tmp_path: Path, script: str) -> dict[str, Any]:
+    """What ``script`` printed last (JSON), run with the production settings."""
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "dermadesk.settings",
         "DEBUG": "0",
@@ -46,10 +46,38 @@ def test_static_files_go_out_brotli_compressed_to_browsers_that_accept_it(
     env.pop("DATABASE_URL", None)
     env.pop("STATIC_ROOT", None)
     result = subprocess.run(  # noqa: S603 -- our own settings, in a throw-away folder
-        [sys.executable, "-c", FETCH_THE_STYLESHEET],
+        [sys.executable, "-c", script],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
-    fetched = json.loads(result.stdout.splitlines()[-1])
+    answer: dict[str, Any] = json.loads(result.stdout.splitlines()[-1])
+    return answer
+
+
+# The booking module as collected: its import of the shared announcer names the hashed file.
+READ_THE_BOOKING_MODULE = """
+import json, django
+django.setup()
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
+only_ours = ["admin", "ninja", "django_*"]
+call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=only_ours)
+with staticfiles_storage.open(staticfiles_storage.stored_name("js/booking.js")) as module:
+    text = module.read().decode()
+print(json.dumps({"announce": staticfiles_storage.stored_name("js/announce.js"), "text": text}))
+"""
+
+
+def test_javascript_modules_import_the_hashed_names(tmp_path: Path) -> None:
+    collected = _in_production(tmp_path, READ_THE_BOOKING_MODULE)
+    hashed = collected["announce"].rsplit("/", 1)[-1]
+    assert hashed != "announce.js"
+    assert f'from "./{hashed}"' in collected["text"]
+
+
+def test_static_files_go_out_brotli_compressed_to_browsers_that_accept_it(
+    tmp_path: Path,
+) -> None:
+    fetched = _in_production(tmp_path, FETCH_THE_STYLESHEET)
     assert fetched["url"] != "/static/css/site.css"  # the hashed name, cached for a year
 
     status, encoding, body = fetched["answers"][""]

@@ -5,27 +5,12 @@
 // new heading) and says the new step in a live region, so screen-reader users hear where
 // they are. It also counts down the held time and warns two minutes before it runs out.
 
+import { announcer } from "./announce.js";
+
 const WARN_AT_MINUTES = 2;
 
 // One polite live region, outside the content that is replaced.
-function announcer() {
-  let region = document.querySelector("[data-booking-announcer]");
-  if (!region) {
-    region = document.createElement("p");
-    region.className = "visually-hidden";
-    region.setAttribute("aria-live", "polite");
-    region.dataset.bookingAnnouncer = "";
-    document.body.append(region);
-  }
-  return region;
-}
-
-function announce(text) {
-  const region = announcer();
-  region.textContent = "";
-  // A fresh text node after a tick, so the same words are read again if they repeat.
-  window.setTimeout(() => { region.textContent = text; }, 50);
-}
+const announce = announcer("booking");
 
 function focusNewContent() {
   const main = document.getElementById("main");

@@ -6,23 +6,9 @@
 // changed (the form's problems first, else the confirmation, else the heading) and says it
 // in a live region, so screen-reader users hear what happened.
 
-function announcer() {
-  let region = document.querySelector("[data-inbox-announcer]");
-  if (!region) {
-    region = document.createElement("p");
-    region.className = "visually-hidden";
-    region.setAttribute("aria-live", "polite");
-    region.dataset.inboxAnnouncer = "";
-    document.body.append(region);
-  }
-  return region;
-}
+import { announcer } from "./announce.js";
 
-function announce(text) {
-  const region = announcer();
-  region.textContent = "";
-  window.setTimeout(() => { region.textContent = text; }, 50);
-}
+const announce = announcer("inbox");
 
 document.body.addEventListener("htmx:afterSettle", () => {
   const main = document.getElementById("main");

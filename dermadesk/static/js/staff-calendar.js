@@ -5,24 +5,9 @@
 // changed (a problem or a form's errors first, then a message, else the new heading) and
 // says it in a live region, so keyboard and screen-reader users carry on from there.
 
-function announcer() {
-  let region = document.querySelector("[data-calendar-announcer]");
-  if (!region) {
-    region = document.createElement("p");
-    region.className = "visually-hidden";
-    region.setAttribute("aria-live", "polite");
-    region.dataset.calendarAnnouncer = "";
-    document.body.append(region);
-  }
-  return region;
-}
+import { announcer } from "./announce.js";
 
-function announce(text) {
-  const region = announcer();
-  region.textContent = "";
-  // A fresh text node after a tick, so the same words are read again if they repeat.
-  window.setTimeout(() => { region.textContent = text; }, 50);
-}
+const announce = announcer("calendar");
 
 function focusNewContent() {
   const main = document.getElementById("main");

@@ -26,6 +26,10 @@ def staff_sign_in(page: Page, username: str, next_path: str = "/staff/") -> None
     page.get_by_label("Code").fill(code_for_key(device.bin_key))
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/staff/login/"))
+    # The page the sign-in led to, loaded with its scripts, as a person would see it before
+    # they act (a click before then is a plain form post, which the tests of in-place
+    # updates would mistake for a failure).
+    page.wait_for_load_state()
 
 
 def key_from_setup_page(page: Page) -> bytes:

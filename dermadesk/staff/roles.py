@@ -45,11 +45,31 @@ class Action(StrEnum):
     """Visits, no-shows, cancellations, course completion, conversion."""
     AUDIT_TRAIL = "audit_trail"
     """Who looked at or changed which patient's data."""
+    CHART = "chart"
+    """The treatment record: open, fill in, sign and amend a session's chart."""
+    CHART_REVIEW = "chart_review"
+    """The medical director's review queue, and co-signing a depth beyond a clinician's scope."""
+    PHOTOS = "photos"
+    """Clinical photos: take, upload and look at them; record the patient's photo consent."""
+    COMPLICATIONS = "complications"
+    """The adverse-event log: record a complication, its follow-ups and outcome."""
+    STOCK = "stock"
+    """The clinic's stock list (cartridge and PRP kit lots) and lot recalls."""
+    DATA_REQUESTS = "data_requests"
+    """Patients' requests for a copy of their data, on their 30-day clock."""
 
 
 # Health actions are granted per patient for clinicians (their own patients only);
 # managers (the medical director) have them for every patient.
-PER_PATIENT = frozenset({Action.PATIENT_HEALTH, Action.SCREENING_REVIEW})
+PER_PATIENT = frozenset(
+    {
+        Action.PATIENT_HEALTH,
+        Action.SCREENING_REVIEW,
+        Action.CHART,
+        Action.PHOTOS,
+        Action.COMPLICATIONS,
+    }
+)
 
 GRANTS: dict[Role, frozenset[Action]] = {
     Role.FRONT_DESK: frozenset(
@@ -74,6 +94,9 @@ GRANTS: dict[Role, frozenset[Action]] = {
             Action.PATIENT_HEALTH,
             Action.SCREENING_REVIEW,
             Action.ALERTS,
+            Action.CHART,
+            Action.PHOTOS,
+            Action.COMPLICATIONS,
         }
     ),
     Role.MANAGER: frozenset(Action),

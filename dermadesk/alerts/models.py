@@ -21,6 +21,9 @@ class AlertKind(models.TextChoices):
     WAITLIST_NO_TIME = "waitlist_no_time", "Waitlist: no time found"
     WAITLIST_OFFER_LAPSED = "waitlist_offer_lapsed", "Waitlist: offer not taken"
     MESSAGE_FAILED = "message_failed", "Message not sent"
+    CHECK_IN = "check_in", "Aftercare check-in: needs a call"
+    COMPLICATION_FOLLOW_UP = "complication_follow_up", "Complication: follow-up due"
+    DATA_REQUEST = "data_request", "Patient's data request"
 
 
 WHAT_MAX_LENGTH = 500

@@ -277,6 +277,7 @@ def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> b
             ),
             # The visit on the staff calendar, where the front desk moves or cancels it.
             link=reverse("staff:visit", args=[booking.pk]),
+            patient_id=patient.pk,
             now=now,
         )
         message_enqueue(

@@ -184,6 +184,7 @@ def test_a_late_request_raises_one_alert_for_the_staff_with_how_to_call_back(
     )
     assert "+12175550199" in alert.what and "ada@example.com" in alert.what
     assert alert.link == f"/staff/visits/{booking.pk}/"
+    assert alert.patient_id == patient.pk  # showing it is audited against her
 
 
 def test_asking_on_the_manage_page_within_the_notice_keeps_the_visit(

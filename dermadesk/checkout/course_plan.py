@@ -58,6 +58,11 @@ def planned_starts(plan: SeriesPlan) -> list[datetime]:
     return [session.slot.start for session in plan.sessions if session.slot is not None]
 
 
+def plan_starts(plan: SeriesPlan) -> list[str]:
+    """The proposed starts, as a page carries them to compare with a fresh plan."""
+    return [start.isoformat() for start in planned_starts(plan)]
+
+
 def session_views(plan: SeriesPlan, *, service: Service, location: Location) -> list[SessionView]:
     """The plan's sessions in the clinic's zone, with clinicians' names, ready to show.
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dermadesk.staff",
     "dermadesk.backups",
     "dermadesk.interop",
+    "dermadesk.portal",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,8 @@ OTP_EMAIL_COOLDOWN_DURATION = env_int("PATIENT_CODE_RESEND_SECONDS", 60)
 OTP_EMAIL_THROTTLE_FACTOR = 1
 # A patient's sign-in lasts this long without activity; the browser closing ends it too.
 PATIENT_SESSION_MINUTES = env_int("PATIENT_SESSION_MINUTES", 30)
+# The portal (/portal/): how often one client address may ask for a sign-in code or type one.
+PORTAL_SIGN_IN_RATE_LIMIT = env_str("PORTAL_SIGN_IN_RATE_LIMIT", "20/h")
 
 # Staff: password and a TOTP code (django-otp), wrong passwords counted by django-axes in the
 # database (so every worker process shares the count), sessions that end when the browser
@@ -285,6 +288,7 @@ for _rate in (
     "BOOKING_HOLD_RATE_LIMIT",
     "WAITLIST_RATE_LIMIT",
     "CALENDAR_FEED_RATE_LIMIT",
+    "PORTAL_SIGN_IN_RATE_LIMIT",
 ):
     try:
         parse_rate(globals()[_rate])

@@ -140,3 +140,15 @@ def consent_status(*, patient: Patient | None, service: Service, now: datetime) 
             for document in sorted(documents, key=lambda d: (not d.required, d.kind))
         )
     )
+
+
+def patients_of_email(email: str) -> list[Patient]:
+    """The records under ``email`` (any case): one per date of birth, oldest record first.
+
+    Whoever proved the address sees each of them (see ``PatientAccount``).
+    """
+    return list(
+        Patient.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=Lower(Value(email.strip())))
+        .order_by("pk")
+    )

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,8 +49,8 @@ from dermadesk.checkout.manage import (
     visit_move_online,
 )
 from dermadesk.checkout.policy import notice_in_words
+from dermadesk.checkout.visit_forms import visit_sign
 from dermadesk.patients.queries import consent_status
-from dermadesk.patients.services import visit_consents_sign
 from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import (
     Booking,
@@ -385,16 +384,14 @@ def manage_consent(request: HttpRequest, token: str) -> HttpResponse:
     if not context["upcoming"] or consents.complete:
         messages.info(request, "There is nothing left to sign for this visit.")
         return redirect("booking:manage", token=token)
-    patient = booking.patient
 
     def sign(typed_name: str, optional_kinds: set[str]) -> None:
         # The manage link was sent to the patient's own address: it stands as their proof.
-        with transaction.atomic(durable=True):
-            visit_consents_sign(
-                patient=patient, consents=consents, optional_kinds=optional_kinds,
-                typed_name=typed_name, now=now, ip_address=client_ip(request),
-                user_agent=request.headers.get("User-Agent", ""), booking=booking,
-            )  # fmt: skip
+        visit_sign(
+            booking=booking, consents=consents, optional_kinds=optional_kinds,
+            typed_name=typed_name, now=now, ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )  # fmt: skip
 
     form, signed = consent_form(request, consents, sign)
     if signed:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dermadesk.portal import signin_pages
+from dermadesk.portal import message_pages, signin_pages, visit_pages
 
 app_name = "portal"
 
@@ -8,4 +8,18 @@ urlpatterns = [
     path("", signin_pages.sign_in_page, name="sign_in"),
     path("code/", signin_pages.code_page, name="code"),
     path("sign-out/", signin_pages.sign_out, name="sign_out"),
+    path("messages/", message_pages.messages_page, name="messages"),
+    path("visits/<int:visit_id>/", visit_pages.visit_page, name="visit"),
+    path("visits/<int:visit_id>/cancel/", visit_pages.visit_cancel, name="visit_cancel"),
+    path("visits/<int:visit_id>/move/", visit_pages.visit_move_day, name="visit_move_day"),
+    path("visits/<int:visit_id>/move/to/", visit_pages.visit_move, name="visit_move"),
+    path(
+        "visits/<int:visit_id>/move/<str:day>/",
+        visit_pages.visit_move_time,
+        name="visit_move_time",
+    ),
+    path("visits/<int:visit_id>/ask/", visit_pages.visit_ask, name="visit_ask"),
+    path("visits/<int:visit_id>/consent/", visit_pages.visit_consent, name="visit_consent"),
+    path("visits/<int:visit_id>/screening/", visit_pages.visit_screening, name="visit_screening"),
+    path("visits/<int:visit_id>/course/", visit_pages.visit_course, name="visit_course"),
 ]

@@ -257,6 +257,7 @@ for _days in ("CALENDAR_FEED_PAST_DAYS", "CALENDAR_FEED_AHEAD_DAYS"):
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "patients.Patient",
     "patients.ConsentSignature",
+    "patients.SmsConsent",
     "screening.ScreeningResponse",
     "screening.ScreeningOverride",
     {

@@ -185,3 +185,45 @@ class ConsentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} signed {self.document}"
+
+
+class SmsConsentEnd(models.TextChoices):
+    PORTAL = "portal", "Stopped in the portal"
+    REPLY_STOP = "reply_stop", "Replied STOP"
+    NEW_NUMBER = "new_number", "Agreed again for another number"
+
+
+class SmsConsent(models.Model):
+    """A patient's agreement to receive text messages at one number: when, the exact words
+    agreed to, from which address and browser; and when and how it ended.
+
+    Text messages go only to the number of an agreement still open (``sms_agreed``); a
+    changed phone number needs a new agreement. Rows are kept when it ends, as evidence.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sms_consents")
+    phone = models.CharField(max_length=16, help_text="E.164: the number agreed to.")
+    wording = models.TextField(help_text="The words the patient agreed to, exactly as shown.")
+    agreed_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=USER_AGENT_LENGTH, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_how = models.CharField(max_length=12, choices=SmsConsentEnd.choices, blank=True)
+
+    class Meta:
+        ordering = ("-agreed_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(ended_at__isnull=True),
+                name="sms_consent_one_open_per_patient",
+            ),
+        ]
+        indexes = [models.Index(fields=["phone"], name="sms_consent_phone_idx")]
+
+    def __str__(self) -> str:
+        return f"Text messages agreed by patient {self.patient_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from dermadesk.patients.identity import search_terms
-from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient
+from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient, SmsConsent
 from dermadesk.scheduling.models import Service
 
 
@@ -152,3 +152,18 @@ def patients_of_email(email: str) -> list[Patient]:
         .filter(email_lower=Lower(Value(email.strip())))
         .order_by("pk")
     )
+
+
+def sms_consent_open(patient: Patient) -> SmsConsent | None:
+    """The patient's agreement to text messages still open, at their number now; else None."""
+    if not patient.phone:
+        return None
+    return SmsConsent.objects.filter(
+        patient=patient, phone=patient.phone, ended_at__isnull=True
+    ).first()
+
+
+def sms_agreed(patient: Patient | None) -> bool:
+    """Whether text messages may go to ``patient``'s phone: what callers of the outbox pass
+    as ``message_enqueue(sms_agreed=...)``."""
+    return patient is not None and sms_consent_open(patient) is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dermadesk.portal import message_pages, signin_pages, visit_pages
+from dermadesk.portal import message_pages, preference_pages, signin_pages, visit_pages
 
 app_name = "portal"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("code/", signin_pages.code_page, name="code"),
     path("sign-out/", signin_pages.sign_out, name="sign_out"),
     path("messages/", message_pages.messages_page, name="messages"),
+    path("preferences/", preference_pages.preferences, name="preferences"),
+    path("preferences/sms/on/", preference_pages.sms_on, name="sms_on"),
+    path("preferences/sms/off/", preference_pages.sms_off, name="sms_off"),
     path("visits/<int:visit_id>/", visit_pages.visit_page, name="visit"),
     path("visits/<int:visit_id>/cancel/", visit_pages.visit_cancel, name="visit_cancel"),
     path("visits/<int:visit_id>/move/", visit_pages.visit_move_day, name="visit_move_day"),

@@ -227,3 +227,48 @@ class SmsConsent(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_at is None
+
+
+class DataRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+
+
+class DataRequest(models.Model):
+    """A patient's request for a copy of everything held on them (the right of access),
+    answered by the staff within ``DATA_REQUEST_DAYS`` (``due_at``)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="data_requests")
+    status = models.CharField(
+        max_length=10, choices=DataRequestStatus.choices, default=DataRequestStatus.OPEN
+    )
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField(help_text="The end of the clock the law gives to answer.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(max_length=500, blank=True, help_text="How it was answered.")
+
+    class Meta:
+        ordering = ("due_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="open"),
+                name="data_request_one_open_per_patient",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=models.Q(status="open"), name="data_request_open_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Data request {self.pk} (patient {self.patient_id})"

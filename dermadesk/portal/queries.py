@@ -9,11 +9,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import dateformat
 
+from dermadesk.audit.models import AuditEvent
 from dermadesk.checkout.course import clock_text
 from dermadesk.checkout.courses import course_can_be_added
 from dermadesk.checkout.manage import changeable_online
 from dermadesk.checkout.visit_forms import VisitForms, visit_forms
 from dermadesk.clinic.models import Location
+from dermadesk.interop.access import access_what, access_who
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import Patient
 from dermadesk.portal.access import PatientScope
@@ -187,4 +189,30 @@ def messages_to(scope: PatientScope, zone_of: Location) -> list[MessageView]:
             words=row.hide_private(row.text_body),
         )
         for row in rows
+    ]
+
+
+ACCESS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    when: str
+    who: str
+    what: str
+
+
+def access_rows(patient: Patient, zone_of: Location | None) -> list[AccessRow]:
+    """Who looked at or changed the record and when, newest first: the staff member's role
+    at the time (never their name), or the patient themself in the portal."""
+    events = AuditEvent.objects.filter(patient_id=patient.pk).order_by("-at", "-pk")
+    return [
+        AccessRow(
+            when=f"{when_text(event.at, zone_of)} ({zone_text(event.at, zone_of)})"
+            if zone_of is not None
+            else event.at.isoformat(),
+            who=access_who(event),
+            what=access_what(event),
+        )
+        for event in events[:ACCESS_SHOWN]
     ]

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from dermadesk.portal import message_pages, preference_pages, signin_pages, visit_pages
+from dermadesk.portal import (
+    data_pages,
+    message_pages,
+    preference_pages,
+    signin_pages,
+    visit_pages,
+)
 
 app_name = "portal"
 
@@ -12,6 +18,10 @@ urlpatterns = [
     path("preferences/", preference_pages.preferences, name="preferences"),
     path("preferences/sms/on/", preference_pages.sms_on, name="sms_on"),
     path("preferences/sms/off/", preference_pages.sms_off, name="sms_off"),
+    path("data/", data_pages.data_page, name="data"),
+    path("data/request/", data_pages.data_request, name="data_request"),
+    path("data/<int:patient_id>/copy.json", data_pages.copy_json, name="copy_json"),
+    path("data/<int:patient_id>/copy.pdf", data_pages.copy_pdf, name="copy_pdf"),
     path("visits/<int:visit_id>/", visit_pages.visit_page, name="visit"),
     path("visits/<int:visit_id>/cancel/", visit_pages.visit_cancel, name="visit_cancel"),
     path("visits/<int:visit_id>/move/", visit_pages.visit_move_day, name="visit_move_day"),

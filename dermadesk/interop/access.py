@@ -293,7 +293,7 @@ WHAT_WORDS = {
     AuditAction.CREATE: "added",
     AuditAction.CHANGE: "changed",
     AuditAction.DELETE: "removed",
-    AuditAction.EXPORT: "exported",
+    AuditAction.EXPORT: "downloaded",
     AuditAction.MERGE: "merged",
 }
 
@@ -306,7 +306,8 @@ def access_who(event: AuditEvent) -> str:
 
 
 def access_what(event: AuditEvent) -> str:
-    return f"{WHAT_WORDS.get(AuditAction(event.action), event.action)} {event.what}"
+    what = event.what.removeprefix("portal: ")
+    return f"{WHAT_WORDS.get(AuditAction(event.action), event.action)} {what}"
 
 
 # Requests for a copy, on the clock.

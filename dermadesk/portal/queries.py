@@ -128,7 +128,13 @@ class Home:
 
     @property
     def forms_due(self) -> list[VisitView]:
-        return [visit for visit in self.upcoming if visit.forms is not None and visit.forms.needed]
+        """Each record's first visit still needing forms (what it signs and answers then
+        usually covers the visits after it)."""
+        first: dict[int | None, VisitView] = {}
+        for visit in self.upcoming:
+            if visit.forms is not None and visit.forms.needed:
+                first.setdefault(visit.booking.patient_id, visit)
+        return list(first.values())
 
 
 def portal_home(scope: PatientScope, now: datetime) -> Home:

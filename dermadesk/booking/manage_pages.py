@@ -23,10 +23,7 @@ from dermadesk.booking.pages import (
     zone_context,
 )
 from dermadesk.checkout.course import SessionView, interval_text
-from dermadesk.checkout.course_plan import (
-    course_plan_from,
-    plan_starts,
-)
+from dermadesk.checkout.course_plan import course_choice
 from dermadesk.checkout.courses import (
     CourseChanged,
     LaterSessionsChanged,
@@ -289,21 +286,12 @@ def _add_course_page(
     request: HttpRequest, booking: Booking, token: str, count: int, now: datetime,
     *, status: int = 200, problem_text: str = "",
 ) -> HttpResponse:  # fmt: skip
-    service = booking.service
-    plan = course_plan_from(booking, count, now)
     return render(
         request,
         "booking/manage_course.html",
         _manage_context(booking, token, now)
-        | {
-            "count": count,
-            "choices": range(service.series_min_sessions, service.series_max_sessions + 1),
-            "interval": interval_text(service.series_interval_days),
-            "sessions": course_session_views(plan, booking),
-            "complete": plan.complete,
-            "starts": ",".join(plan_starts(plan)),
-            "problem": problem_text,
-        },
+        | course_choice(booking, count, now)
+        | {"problem": problem_text},
         status=status,
     )
 

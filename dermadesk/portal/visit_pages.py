@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dermadesk.checkout.checkout import ScreeningPaused
 from dermadesk.checkout.choosing import month_of_days, times_of_day
-from dermadesk.checkout.course import interval_text
-from dermadesk.checkout.course_plan import course_plan_from, plan_starts, session_views
+from dermadesk.checkout.course_plan import course_choice
 from dermadesk.checkout.courses import (
     CourseChanged,
     course_add_accepted,
@@ -113,7 +112,10 @@ def visit_move_day(request: HttpRequest, scope: PatientScope, visit_id: int) -> 
         )  # fmt: skip
     except ValueError:
         return _problem(request, scope, "Please choose a month from the calendar.", 400)
-    return render(request, "portal/move_day.html", _context(scope, visit, month=month))
+    base = reverse("portal:visit_move_day", args=[booking.pk])
+    return render(
+        request, "portal/move_day.html", _context(scope, visit, month=month, day_link_base=base)
+    )
 
 
 def _times_page(
@@ -287,22 +289,15 @@ def _course_page(
     request: HttpRequest, scope: PatientScope, booking: Booking, count: int, now: datetime,
     *, status: int = 200, problem_text: str = "",
 ) -> HttpResponse:  # fmt: skip
-    service = booking.service
-    plan = course_plan_from(booking, count, now)
     return render(
         request,
         "portal/visit_course.html",
         _context(
             scope,
             visit_view(booking, now),
-            count=count,
-            choices=range(service.series_min_sessions, service.series_max_sessions + 1),
-            interval=interval_text(service.series_interval_days),
-            sessions=session_views(plan, service=service, location=booking.location),
-            complete=plan.complete,
-            starts=",".join(plan_starts(plan)),
             problem=problem_text,
             zone_label=now.astimezone(booking.location.zone).strftime("%Z"),
+            **course_choice(booking, count, now),
         ),
         status=status,
     )

@@ -24,6 +24,11 @@ urlpatterns = [
     path("data/<int:patient_id>/copy.pdf", data_pages.copy_pdf, name="copy_pdf"),
     path("visits/<int:visit_id>/", visit_pages.visit_page, name="visit"),
     path("visits/<int:visit_id>/cancel/", visit_pages.visit_cancel, name="visit_cancel"),
+    path(
+        "visits/<int:visit_id>/cancel-course/",
+        visit_pages.visit_cancel_course,
+        name="visit_cancel_course",
+    ),
     path("visits/<int:visit_id>/move/", visit_pages.visit_move_day, name="visit_move_day"),
     path("visits/<int:visit_id>/move/to/", visit_pages.visit_move, name="visit_move"),
     path(

@@ -29,6 +29,7 @@ from dermadesk.checkout.forms import ScreeningForm, consent_form
 from dermadesk.checkout.manage import (
     TooLateOnline,
     change_notice,
+    course_cancel_online,
     visit_cancel_online,
     visit_move_online,
 )
@@ -94,6 +95,34 @@ def visit_cancel(request: HttpRequest, scope: PatientScope, visit_id: int) -> Ht
     except SchedulingError as refused:
         return _problem(request, scope, str(refused), 409)
     messages.success(request, "Your visit is cancelled. We have sent you an email to confirm.")
+    return redirect("portal:sign_in")
+
+
+@require_http_methods(["GET", "POST"])
+@patient_page
+def visit_cancel_course(request: HttpRequest, scope: PatientScope, visit_id: int) -> HttpResponse:
+    """Cancel this session of a course and every later one (all beyond the notice)."""
+    booking = scope_visit(scope, visit_id)
+    now = timezone.now()
+    visit = visit_view(booking, now)
+    if booking.series is None:
+        return _problem(request, scope, "This visit is not part of a course.", 404)
+    if not visit.changeable:
+        return _too_late(request, scope, booking)
+    if request.method == "GET":
+        return render(request, "portal/visit_cancel_course.html", _context(scope, visit))
+    try:
+        sessions = course_cancel_online(booking=booking, now=now)
+    except TooLateOnline:
+        return _too_late(request, scope, booking)
+    except SchedulingError as refused:
+        return _problem(request, scope, str(refused), 409)
+    count = len(sessions)
+    messages.success(
+        request,
+        f"{count} session{'s' if count != 1 else ''} of your course "
+        f"{'are' if count != 1 else 'is'} cancelled. We have sent you an email for each.",
+    )
     return redirect("portal:sign_in")
 
 

@@ -20,6 +20,7 @@ GUARDED = {
     "portal:copy_pdf": "/portal/data/1/copy.pdf",
     "portal:visit": "/portal/visits/1/",
     "portal:visit_cancel": "/portal/visits/1/cancel/",
+    "portal:visit_cancel_course": "/portal/visits/1/cancel-course/",
     "portal:visit_move_day": "/portal/visits/1/move/",
     "portal:visit_move": "/portal/visits/1/move/to/",
     "portal:visit_move_time": "/portal/visits/1/move/2026-11-28/",

@@ -19,7 +19,16 @@ from dermadesk.scheduling.queries import available_slots, series_proposal
 from dermadesk.scheduling.services import series_book
 from dermadesk.screening.models import ScreeningResponse
 
-VISIT_PATHS = ["", "cancel/", "move/", "move/2026-11-28/", "consent/", "screening/", "course/"]
+VISIT_PATHS = [
+    "",
+    "cancel/",
+    "cancel-course/",
+    "move/",
+    "move/2026-11-28/",
+    "consent/",
+    "screening/",
+    "course/",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -219,3 +228,14 @@ def test_messages_to_the_patient_are_listed_with_their_secrets_hidden(clinic: Lo
     assert "[private]" in page
     assert code not in page
     assert "ben@example.com" not in page
+
+
+def test_the_patient_cancels_the_rest_of_a_course_from_a_session(clinic: Location) -> None:
+    sessions = prp_course(clinic, patient().pk)
+    second = sessions[1]
+    client = portal_client("ada@example.com")
+    assert "Cancel this and the later sessions" in client.get(f"/portal/visits/{second.pk}/").text
+    response = client.post(f"/portal/visits/{second.pk}/cancel-course/", follow=True)
+    assert "3 sessions of your course are cancelled." in response.text
+    statuses = [b.status for b in Booking.objects.filter(series=second.series).order_by("pk")]
+    assert statuses == ["confirmed", "cancelled", "cancelled", "cancelled"]

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
+from django.urls import reverse
 
+from dermadesk.alerts.models import AlertKind
+from dermadesk.alerts.services import alert_raise, moment_in_words
 from dermadesk.checkout.checkout import ScreeningPaused
 from dermadesk.patients.models import ConsentSignature, Patient
 from dermadesk.patients.queries import ConsentStatus, consent_status
@@ -71,7 +74,8 @@ def visit_screen(
     *, booking: Booking, answers: Mapping[str, object], now: datetime
 ) -> ScreeningResponse:
     """Judge and store the health answers for the booked visit's date. The visit stays
-    booked whatever the outcome: a clinician looks at answers that need it before the day.
+    booked whatever the outcome: answers that do not allow the treatment as booked raise an
+    alert, so a clinician looks at them before the day.
 
     ``InvalidAnswers`` lists what is missing or wrong (nothing stored); ``ScreeningPaused``
     when no questionnaire is published.
@@ -81,10 +85,22 @@ def visit_screen(
     if questionnaire is None:
         raise ScreeningPaused
     with transaction.atomic(durable=True):
-        return screening_submit(
+        response = screening_submit(
             patient=patient, questionnaire=questionnaire, answers=answers,
             service=booking.service, treatment_date=visit_day(booking), now=now,
         )  # fmt: skip
+        if not response.is_bookable:
+            # No health detail in the alert: its words and link lead to the record.
+            alert_raise(
+                kind=AlertKind.SCREENING_BEFORE_VISIT,
+                about=f"screening:{response.pk}",
+                what=f"Patient record {patient.pk} answered the health questions for their "
+                f"visit on {moment_in_words(booking.starts_at, booking.location.zone)}: a "
+                "clinician should review them before the visit.",
+                link=reverse("staff:patient_screening", args=[patient.pk]),
+                now=now,
+            )
+    return response
 
 
 def visit_sign(

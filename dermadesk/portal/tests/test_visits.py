@@ -239,3 +239,18 @@ def test_the_patient_cancels_the_rest_of_a_course_from_a_session(clinic: Locatio
     assert "3 sessions of your course are cancelled." in response.text
     statuses = [b.status for b in Booking.objects.filter(series=second.series).order_by("pk")]
     assert statuses == ["confirmed", "cancelled", "cancelled", "cancelled"]
+
+
+def test_health_answers_that_need_a_clinician_raise_an_alert_and_keep_the_visit(
+    clinic: Location,
+) -> None:
+    visit = book(patient(), clinic, 27, 10)
+    client = portal_client("ada@example.com")
+    answers = harmless_answers(visit.service, pregnant="yes")
+    response = client.post(f"/portal/visits/{visit.pk}/screening/", answers, follow=True)
+    assert "A clinician will look at them before your visit" in response.text
+    alert = Alert.objects.get(kind=AlertKind.SCREENING_BEFORE_VISIT)
+    assert alert.link == f"/staff/patients/{visit.patient_id}/screening/"
+    assert "pregnan" not in alert.what.lower()
+    visit.refresh_from_db()
+    assert visit.status == BookingStatus.CONFIRMED

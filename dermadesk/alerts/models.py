@@ -24,6 +24,7 @@ class AlertKind(models.TextChoices):
     CHECK_IN = "check_in", "Aftercare check-in: needs a call"
     COMPLICATION_FOLLOW_UP = "complication_follow_up", "Complication: follow-up due"
     DATA_REQUEST = "data_request", "Patient's data request"
+    SCREENING_BEFORE_VISIT = "screening_before_visit", "Health answers for a booked visit: review"
 
 
 WHAT_MAX_LENGTH = 500

@@ -14,7 +14,8 @@ inside the same transaction, so the patient's messages are written with the chan
 
 Attendance (``booking_check_in``, ``booking_no_show``, ``booking_complete``) follows the
 rules of the pure ``attendance`` module and keeps who marked it and when; it changes no
-time, so it tells the patient nothing.
+time, so it is not a ``booking_changed``: it is told through ``visit_attended`` instead
+(a completed visit starts its aftercare).
 
 Bookings made by staff (``by_staff=True``: the admin, the staff API) keep the clinic's
 hours, shifts, the start-time grid and the no-overlap rule, but not the online minimum
@@ -49,7 +50,7 @@ from dermadesk.scheduling.models import (
     Service,
 )
 from dermadesk.scheduling.queries import availability_inputs
-from dermadesk.scheduling.signals import BookingChange, booking_changed
+from dermadesk.scheduling.signals import BookingChange, booking_changed, visit_attended
 
 # PostgreSQL's SQLSTATE for exclusion_violation.
 EXCLUSION_VIOLATION = "23P01"
@@ -898,6 +899,7 @@ def _attend(booking: Booking, step: attendance.Step, *, by: User, now: datetime)
         setattr(current, at_field, now)
         setattr(current, by_field, by)
         current.save(update_fields=["status", at_field, by_field, "updated_at"])
+        visit_attended.send(sender=Booking, booking=current, step=step, by=by, now=now)
     return current
 
 

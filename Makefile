@@ -31,11 +31,15 @@ node_modules/.installed: package.json package-lock.json
 
 # Debian packages the browser tests and the HTML check need (the image may not have them).
 # Java runs the Nu HTML Checker; with it present, vnu-jar's install downloads no runtime.
+# Pango and HarfBuzz's subsetter are what WeasyPrint loads to lay out the aftercare PDF
+# (its documentation's list for Debian).
 system:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq chromium >/dev/null; }
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq default-jre-headless >/dev/null; }
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; }
 
 # The local PostgreSQL server, and pg_dump/pg_restore at least as new as it (backups).
 postgres:

@@ -29,5 +29,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("book/", include("dermadesk.booking.urls")),
     path("contact/", include("dermadesk.contact.urls")),
+    # A completed session's aftercare, opened by the signed links sent to the patient.
+    path("aftercare/", include("dermadesk.aftercare.urls")),
     path("", include("dermadesk.website.urls")),
 ]

@@ -17,6 +17,14 @@ from dermadesk.aftercare.timing import CheckInKind
 from dermadesk.scheduling.models import Booking
 
 
+class SendStatus(models.TextChoices):
+    """A message planned for later: sent once when due, or skipped when no longer right."""
+
+    PLANNED = "planned", "Planned"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Not sent (no longer right to send, or too late)"
+
+
 class Aftercare(models.Model):
     """One completed session's aftercare (one per booking, made once)."""
 
@@ -33,19 +41,25 @@ class Aftercare(models.Model):
         help_text="The patient's links about this session stop working then."
     )
     created_at = models.DateTimeField()
+    # The reminder to book the rest of a course whose later sessions are not booked: planned
+    # with the aftercare (empty when the visit is not part of such a course), checked again
+    # and sent once when due.
+    course_reminder_due_at = models.DateTimeField(null=True, blank=True)
+    course_reminder = models.CharField(max_length=8, choices=SendStatus.choices, blank=True)
 
     class Meta:
         ordering = ("-session_ended_at", "-pk")
         verbose_name_plural = "aftercare"
+        indexes = [
+            models.Index(
+                fields=["course_reminder_due_at"],
+                condition=Q(course_reminder=SendStatus.PLANNED),
+                name="aftercare_reminder_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Aftercare of booking {self.booking_id}"
-
-
-class CheckInStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Not sent (the visit is no longer marked completed, or too late)"
 
 
 class CheckIn(models.Model):
@@ -61,9 +75,7 @@ class CheckIn(models.Model):
         ],
     )
     due_at = models.DateTimeField()
-    status = models.CharField(
-        max_length=8, choices=CheckInStatus.choices, default=CheckInStatus.PLANNED
-    )
+    status = models.CharField(max_length=8, choices=SendStatus.choices, default=SendStatus.PLANNED)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -72,7 +84,7 @@ class CheckIn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["aftercare", "kind"], name="check_in_one_per_kind"),
             models.CheckConstraint(
-                condition=~Q(status=CheckInStatus.SENT) | Q(sent_at__isnull=False),
+                condition=~Q(status=SendStatus.SENT) | Q(sent_at__isnull=False),
                 name="check_in_sent_has_sent_at",
             ),
         ]
@@ -80,7 +92,7 @@ class CheckIn(models.Model):
             # What the sweep looks for: planned check-ins that are due.
             models.Index(
                 fields=["due_at"],
-                condition=Q(status=CheckInStatus.PLANNED),
+                condition=Q(status=SendStatus.PLANNED),
                 name="check_in_planned_due_idx",
             ),
         ]

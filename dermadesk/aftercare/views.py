@@ -11,16 +11,25 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from dermadesk.aftercare.checkin import Level
+from dermadesk.aftercare.forms import CheckInForm
 from dermadesk.aftercare.guide import Treatment, dated, stage_at, timeline_for
-from dermadesk.aftercare.links import LinkExpired, Purpose, aftercare_by_token
-from dermadesk.aftercare.models import Aftercare
+from dermadesk.aftercare.links import (
+    LinkExpired,
+    Purpose,
+    aftercare_by_token,
+    check_in_by_token,
+    guide_path,
+)
+from dermadesk.aftercare.models import Aftercare, CheckIn
 from dermadesk.aftercare.pdf import PdfUnavailable, html_to_pdf
+from dermadesk.aftercare.services import check_in_answer, judgement_of
 from dermadesk.clinic.models import Location
 
 NOT_OURS = "We could not open this link. Please check that it was copied whole from our message."
@@ -133,3 +142,71 @@ def guide_pdf(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="aftercare-instructions.pdf"'
     return response
+
+
+# The check-in
+
+
+def _check_in_opened(request: HttpRequest, token: str) -> CheckIn | HttpResponse:
+    try:
+        check_in = check_in_by_token(token, now=timezone.now())
+    except LinkExpired as expired:
+        return link_problem(request, expired)
+    return check_in if check_in is not None else link_problem(request)
+
+
+def _check_in_context(check_in: CheckIn) -> dict[str, Any]:
+    aftercare = check_in.aftercare
+    location = aftercare.booking.location
+    return {
+        "check_in": check_in,
+        "service_name": aftercare.booking.service.name,
+        "location": location,
+        "zone": location.zone,
+        "ended": aftercare.session_ended_at,
+        "guide_path": guide_path(aftercare),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@private
+def check_in(request: HttpRequest, token: str) -> HttpResponse:
+    """The check-in's questions; answered, the patient is told at once what to do."""
+    opened = _check_in_opened(request, token)
+    if isinstance(opened, HttpResponse):
+        return opened
+    form = CheckInForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            check_in_answer(check_in=opened, answers=form.answers(), now=timezone.now())
+            return redirect("aftercare:check-in-done", token=token)
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "aftercare/check_in.html",
+        _check_in_context(opened) | {"form": form, "token": token},
+        status=status,
+    )
+
+
+@require_GET
+@private
+def check_in_done(request: HttpRequest, token: str) -> HttpResponse:
+    """What the latest answers call for: the advice and the clinic's number (never the
+    answers themselves: anyone at this computer could open the link)."""
+    opened = _check_in_opened(request, token)
+    if isinstance(opened, HttpResponse):
+        return opened
+    latest = opened.answers.order_by("-answered_at", "-pk").first()
+    if latest is None:
+        return redirect("aftercare:check-in", token=token)
+    judgement = judgement_of(latest, session_ended_at=opened.aftercare.session_ended_at)
+    return render(
+        request,
+        "aftercare/check_in_done.html",
+        _check_in_context(opened)
+        | {"judgement": judgement, "fine": judgement.level == Level.FINE,
+           "urgent": judgement.level >= Level.URGENT, "token": token},
+    )  # fmt: skip

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.contrib.auth.models import User
 
-from dermadesk.aftercare.models import Aftercare, CheckIn, CheckInStatus
+from dermadesk.aftercare.models import Aftercare, CheckIn, SendStatus
 from dermadesk.aftercare.services import aftercare_start
 from dermadesk.aftercare.tests.conftest import VisitMaker
 from dermadesk.clinic.models import Location
@@ -37,7 +37,7 @@ def test_a_completed_visit_starts_its_aftercare_with_two_check_ins(
     check_ins = list(aftercare.check_ins.order_by("due_at"))
     ended_local = booking.ends_at.astimezone(clinic.zone)
     assert [(c.kind, c.status) for c in check_ins] == [
-        ("day1", CheckInStatus.PLANNED), ("day3", CheckInStatus.PLANNED),
+        ("day1", SendStatus.PLANNED), ("day3", SendStatus.PLANNED),
     ]  # fmt: skip
     assert [c.due_at.astimezone(clinic.zone) for c in check_ins] == [
         ended_local.replace(day=27), ended_local.replace(day=29),

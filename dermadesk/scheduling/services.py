@@ -638,7 +638,7 @@ def series_book(
             first_change = BookingChange.CONFIRMED if first_booked is None else (
                 BookingChange.COURSE_ADDED
             )  # fmt: skip
-            _tell(booked[0], first_change, now=now)
+            _tell(booked[0], first_change, now=now, course_sessions=booked)
     except SlotTaken as taken:
         raise SeriesSessionTaken(number, by_staff=by_staff, attempt=taken.attempt) from taken
     except IntegrityError as error:
@@ -651,10 +651,12 @@ def series_book(
 def _join_course(
     booking: Booking, slot: engine.Slot, series: Series, patient_id: int | None
 ) -> Booking:
-    """Inside the transaction: a visit booked on its own becomes session 1 of ``series``."""
+    """Inside the transaction: a visit booked on its own becomes session 1 of ``series``,
+    while it is ahead or once it has taken place (the rest of the course is booked after
+    it, from the aftercare's reminder)."""
     first = _locked(booking)
     if (
-        first.status != BookingStatus.CONFIRMED
+        first.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
         or first.series_id is not None
         or first.starts_at != slot.start
         or first.service_id != series.service_id

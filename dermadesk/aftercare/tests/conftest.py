@@ -33,13 +33,16 @@ VisitMaker = Callable[..., Booking]
 
 @pytest.fixture
 def visit(clinic: Location, patient: Patient) -> VisitMaker:
-    """A confirmed visit of ``service`` for the patient on Thursday 26 November 2026."""
+    """A confirmed visit of ``service`` for the patient, by default on Thursday 26 November
+    2026."""
 
-    def make(service: str = "micro-needling", hour: int = 10, minute: int = 0) -> Booking:
+    def make(
+        service: str = "micro-needling", hour: int = 10, minute: int = 0, day: int = 26
+    ) -> Booking:
         return booking_create(
             service=Service.objects.get(slug=service),
             location=clinic,
-            start=datetime(2026, 11, 26, hour, minute, tzinfo=clinic.zone),
+            start=datetime(2026, 11, day, hour, minute, tzinfo=clinic.zone),
             now=NOW,
             channel=BookingChannel.STAFF,
             by_staff=True,

@@ -317,6 +317,7 @@ def check_in_answer(*, check_in: CheckIn, answers: dict[str, Answer], now: datet
                 about=f"check-in:{check_in.pk}",
                 what=_alert_words(check_in, judgement),
                 link=reverse("staff:patient_aftercare", args=[patient_id]) if patient_id else "",
+                patient_id=patient_id,
                 now=now,
             )
     return judgement

@@ -95,6 +95,7 @@ def test_each_rule_alone_raises_an_alert_and_tells_the_patient_what_to_do(
     assert "Ada Lovelace" in alert.what and "+12175550142" in alert.what
     assert rule.reason not in alert.what  # health information stays on the clinician's page
     assert alert.link == f"/staff/patients/{aftercare.booking.patient_id}/aftercare/"
+    assert alert.patient_id == aftercare.booking.patient_id  # its showing is audited
     answer = CheckInAnswer.objects.get()
     assert answer.level == rule.level
     assert answer.reasons == [rule.reason]

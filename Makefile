@@ -37,7 +37,8 @@ system: pango
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq default-jre-headless >/dev/null; }
 
-# Pango (with HarfBuzz and a font) lays out the PDFs WeasyPrint writes (a patient's data).
+# Pango (with HarfBuzz and a font) lays out the PDFs WeasyPrint writes (a patient's data, the
+# aftercare instructions).
 pango:
 	@ldconfig -p | grep -q libpangoft2-1.0 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \

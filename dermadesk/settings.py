@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "dermadesk.backups",
     "dermadesk.interop",
     "dermadesk.portal",
+    "dermadesk.aftercare",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,10 @@ BOOKING_LINK_DAYS_AFTER_VISIT = env_int("BOOKING_LINK_DAYS_AFTER_VISIT", 2)
 BOOKING_HOLDS_PER_CLIENT = env_int("BOOKING_HOLDS_PER_CLIENT", 3)
 BOOKING_HOLD_EXTENSIONS = env_int("BOOKING_HOLD_EXTENSIONS", 2)
 BOOKING_HOLD_RATE_LIMIT = env_str("BOOKING_HOLD_RATE_LIMIT", "20/h")
+
+# Aftercare: the patient's links about a completed session (its timeline, its check-ins, the
+# rest of its course) work until this many days after it.
+AFTERCARE_LINK_DAYS = env_int("AFTERCARE_LINK_DAYS", 14)
 
 # Patients and screening.
 # How long screening answers stay valid: the treatment date must fall within this many days

@@ -30,5 +30,7 @@ urlpatterns = [
     path("book/", include("dermadesk.booking.urls")),
     path("contact/", include("dermadesk.contact.urls")),
     path("portal/", include("dermadesk.portal.urls")),
+    # A completed session's aftercare, opened by the signed links sent to the patient.
+    path("aftercare/", include("dermadesk.aftercare.urls")),
     path("", include("dermadesk.website.urls")),
 ]

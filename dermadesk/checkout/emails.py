@@ -139,12 +139,14 @@ def queue_booking_messages(
     now: datetime,
     manage_token: str,
     course_moves: Sequence[tuple[Booking, datetime]] = (),
+    course_sessions: Sequence[Booking] = (),
     **_: object,
 ) -> None:
     """Queue the patient's email about ``change``, and set the reminders to match.
 
     ``manage_token`` is the booking's new manage link secret: it goes into the messages
-    (marked private, so staff screens hide it) and nowhere else. ``course_moves``: when
+    (marked private, so staff screens hide it) and nowhere else. ``course_sessions``: a
+    course just booked after its first visit, every session in order. ``course_moves``: when
     several sessions of a course moved together, each with its previous start; the last
     one told queues the one email about them all (each session told before it already has
     its new link, on ``Booking.manage_token``).
@@ -185,13 +187,19 @@ def queue_booking_messages(
         return
     if change == BookingChange.COURSE_ADDED:
         # The first visit's own confirmation and reminders went already: only the course.
+        # A first visit that has taken place (the course booked after it, from its
+        # aftercare) is no longer changed: the link is the next session's.
+        secret = manage_token
+        if booking.status == BookingStatus.COMPLETED and len(course_sessions) > 1:
+            secret = course_sessions[1].manage_token or manage_token
+            context["manage_url"] = manage_url(secret)
         message_enqueue(
             template=TemplateKey.BOOKING_COURSE_ADDED,
             to=patient.email,
             context=context | {"series_sessions": _course(booking)},
             location=booking.location,
             idempotency_key=_key(booking, "course-added"),
-            private=[manage_token],
+            private=[secret],
             now=now,
         )
         return

@@ -4,7 +4,8 @@ Pure: no Django. ``interop.queries`` reads the database into the dataclasses bel
 module decides every FHIR element and code. The Bundle (type ``collection``) holds the
 Patient, an Appointment per visit, a QuestionnaireResponse per screening with the
 Questionnaire version it answered, and a Consent per signature with the document version
-signed. Procedure and CarePlan join when the treatment record and aftercare are stored.
+signed, and a CarePlan per completed session's aftercare (its stages as activities, dated in
+the clinic's zone). Procedure joins when the treatment record is stored.
 
 Codes come from HL7's code systems where FHIR binds one (appointment, participation and
 consent statuses, consent scope, participant types, identifier types) and from LOINC for
@@ -159,12 +160,41 @@ class ConsentFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class CareStage:
+    """One stretch of days of a session's aftercare, as the patient was given it."""
+
+    title: str
+    starts: datetime
+    ends: datetime | None
+    """None: open-ended (the last stage)."""
+    normal: tuple[str, ...]
+    do: tuple[str, ...]
+    avoid: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CarePlanFacts:
+    """A completed session's aftercare: its timeline, and when to call the clinic."""
+
+    number: int
+    visit: uuid.UUID
+    """The booking's public id: its Appointment."""
+    service_name: str
+    session_ended: datetime
+    zone: ZoneInfo
+    stages: tuple[CareStage, ...]
+    call_us_if: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class PatientRecord:
     patient: PatientFacts
     visits: tuple[VisitFacts, ...]
     questionnaires: tuple[QuestionnaireFacts, ...]
     screenings: tuple[ScreeningFacts, ...]
     consents: tuple[ConsentFacts, ...]
+    care_plans: tuple[CarePlanFacts, ...] = ()
 
 
 class Names:
@@ -246,6 +276,13 @@ def patient_bundle(record: PatientRecord, *, base_url: str, now: datetime, site_
             (
                 names.full_url("Consent", consent.number),
                 consent_resource(consent, subject, names, site_name),
+            )
+        )
+    for plan in record.care_plans:
+        resources.append(
+            (
+                names.full_url("CarePlan", plan.number),
+                care_plan_resource(plan, subject, names, now=now),
             )
         )
     return {
@@ -485,3 +522,69 @@ def consent_resource(
         ],
         "provision": {"type": "permit", "period": {"start": instant(consent.signed_at)}},
     }
+
+
+def _stage_status(stage: CareStage, now: datetime) -> str:
+    """R4's care-plan-activity-status of a stage at ``now``."""
+    if now < stage.starts:
+        return "not-started"
+    if stage.ends is not None and now >= stage.ends:
+        return "completed"
+    return "in-progress"
+
+
+def _stage_words(stage: CareStage) -> str:
+    parts = [
+        ("What is normal", stage.normal),
+        ("What to do", stage.do),
+        ("What to avoid", stage.avoid),
+    ]
+    return "\n".join(
+        f"{heading}: " + " ".join(text(item) for item in items) for heading, items in parts if items
+    )
+
+
+def care_plan_resource(
+    plan: CarePlanFacts, subject: Mapping[str, str], names: Names, *, now: datetime
+) -> JSON:
+    """A session's aftercare as a CarePlan: active until its last dated stage ends, each
+    stage an activity with its period and words, when to call as a note."""
+    timed_ends = [stage.ends for stage in plan.stages if stage.ends is not None]
+    over = bool(timed_ends) and now >= max(timed_ends)
+    period: JSON = {"start": instant(plan.session_ended, plan.zone)}
+    if timed_ends:
+        period["end"] = instant(max(timed_ends), plan.zone)
+    service = text(plan.service_name) or "the treatment"
+    resource: JSON = {
+        "resourceType": "CarePlan",
+        "id": names.resource_id("CarePlan", plan.number),
+        "status": "completed" if over else "active",
+        "intent": "plan",
+        "title": f"Aftercare after {service}",
+        "description": (
+            f"What to expect and what to do after the {service} session that ended "
+            f"{instant(plan.session_ended, plan.zone)}."
+        ),
+        "subject": dict(subject),
+        "period": period,
+        "created": instant(plan.session_ended),
+        "supportingInfo": [{"reference": names.full_url("Appointment", plan.visit)}],
+        "activity": [
+            {
+                "detail": {
+                    "status": _stage_status(stage, now),
+                    "description": f"{text(stage.title)}. {_stage_words(stage)}".strip(),
+                    "scheduledPeriod": {
+                        "start": instant(stage.starts, plan.zone),
+                        **({"end": instant(stage.ends, plan.zone)} if stage.ends else {}),
+                    },
+                }
+            }
+            for stage in plan.stages
+        ],
+        "note": [
+            {"text": "Call the clinic if " + "; ".join(text(r) for r in plan.call_us_if) + "."},
+            *({"text": text(note)} for note in plan.notes if text(note)),
+        ],
+    }
+    return resource

@@ -50,6 +50,16 @@ class TemplateKey(models.TextChoices):
         "Late change request: notice to staff",
     )
     PATIENT_SIGN_IN_CODE = "patient-sign-in-code", "Patient sign-in: the code"
+    AFTERCARE_INSTRUCTIONS = "aftercare-instructions", "Aftercare: the instructions after a session"
+    AFTERCARE_CHECK_IN_DAY1 = "aftercare-check-in-day1", "Aftercare: check-in about a day after"
+    AFTERCARE_CHECK_IN_DAY3 = (
+        "aftercare-check-in-day3",
+        "Aftercare: check-in about three days after",
+    )
+    AFTERCARE_COURSE_REMINDER = (
+        "aftercare-course-reminder",
+        "Aftercare: book the rest of the course",
+    )
 
 
 class OutboundMessage(models.Model):

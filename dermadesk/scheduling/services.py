@@ -14,7 +14,8 @@ inside the same transaction, so the patient's messages are written with the chan
 
 Attendance (``booking_check_in``, ``booking_no_show``, ``booking_complete``) follows the
 rules of the pure ``attendance`` module and keeps who marked it and when; it changes no
-time, so it tells the patient nothing.
+time, so it is not a ``booking_changed``: it is told through ``visit_attended`` instead
+(a completed visit starts its aftercare).
 
 Bookings made by staff (``by_staff=True``: the admin, the staff API) keep the clinic's
 hours, shifts, the start-time grid and the no-overlap rule, but not the online minimum
@@ -49,7 +50,7 @@ from dermadesk.scheduling.models import (
     Service,
 )
 from dermadesk.scheduling.queries import availability_inputs
-from dermadesk.scheduling.signals import BookingChange, booking_changed
+from dermadesk.scheduling.signals import BookingChange, booking_changed, visit_attended
 
 # PostgreSQL's SQLSTATE for exclusion_violation.
 EXCLUSION_VIOLATION = "23P01"
@@ -637,7 +638,7 @@ def series_book(
             first_change = BookingChange.CONFIRMED if first_booked is None else (
                 BookingChange.COURSE_ADDED
             )  # fmt: skip
-            _tell(booked[0], first_change, now=now)
+            _tell(booked[0], first_change, now=now, course_sessions=booked)
     except SlotTaken as taken:
         raise SeriesSessionTaken(number, by_staff=by_staff, attempt=taken.attempt) from taken
     except IntegrityError as error:
@@ -650,10 +651,12 @@ def series_book(
 def _join_course(
     booking: Booking, slot: engine.Slot, series: Series, patient_id: int | None
 ) -> Booking:
-    """Inside the transaction: a visit booked on its own becomes session 1 of ``series``."""
+    """Inside the transaction: a visit booked on its own becomes session 1 of ``series``,
+    while it is ahead or once it has taken place (the rest of the course is booked after
+    it, from the aftercare's reminder)."""
     first = _locked(booking)
     if (
-        first.status != BookingStatus.CONFIRMED
+        first.status not in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)
         or first.series_id is not None
         or first.starts_at != slot.start
         or first.service_id != series.service_id
@@ -898,6 +901,7 @@ def _attend(booking: Booking, step: attendance.Step, *, by: User, now: datetime)
         setattr(current, at_field, now)
         setattr(current, by_field, by)
         current.save(update_fields=["status", at_field, by_field, "updated_at"])
+        visit_attended.send(sender=Booking, booking=current, step=step, by=by, now=now)
     return current
 
 

@@ -26,3 +26,11 @@ booking_changed = Signal()
 move, else ``None``), ``now`` and ``manage_token``, the new secret of the booking's manage
 link (the one before it stops working). Listeners run inside the transaction: an exception
 undoes the change."""
+
+
+visit_attended = Signal()
+"""Sent by ``booking_check_in``, ``booking_no_show`` and ``booking_complete`` inside their
+transaction, once the step is written, with ``booking``, ``step`` (an
+``attendance.Step``), ``by`` (the staff member) and ``now``. A change of attendance moves
+no time, so it is not a ``booking_changed``; aftercare listens for completed visits.
+Listeners run inside the transaction: an exception undoes the step."""

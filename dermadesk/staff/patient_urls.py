@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from dermadesk.staff import patient_pages
+from dermadesk.staff import aftercare_pages, patient_pages
 
 urlpatterns: list[URLPattern] = [
     path("patients/", patient_pages.patients, name="patients"),
@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern] = [
         "patients/<int:patient_id>/screening/review/",
         patient_pages.screening_review,
         name="screening_review",
+    ),
+    path(
+        "patients/<int:patient_id>/aftercare/",
+        aftercare_pages.patient_aftercare_page,
+        name="patient_aftercare",
     ),
     path(
         "patients/<int:patient_id>/merge/<int:other_id>/",

@@ -20,7 +20,7 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -58,7 +58,7 @@ class CleanPhoto:
     """What the decoder recognised: JPEG, MPO, PNG or HEIF."""
 
 
-def clean_photo(source: BinaryIO, *, size: int, max_bytes: int, max_pixels: int) -> CleanPhoto:
+def clean_photo(source: IO[bytes], *, size: int, max_bytes: int, max_pixels: int) -> CleanPhoto:
     """Decode ``source`` (``size`` bytes long) and return it upright, without metadata.
 
     ``PhotoRefused`` when it is empty or too large, not a JPEG/PNG/HEIC image, claims more
@@ -94,7 +94,7 @@ def clean_photo(source: BinaryIO, *, size: int, max_bytes: int, max_pixels: int)
     )
 
 
-def _open(source: BinaryIO) -> Image.Image:
+def _open(source: IO[bytes]) -> Image.Image:
     try:
         return Image.open(source, formats=DECODERS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -151,4 +151,22 @@ def _encoded(image: Image.Image, stored: intake.StoredFormat) -> bytes:
         image.save(out, format="JPEG", quality=JPEG_QUALITY)
     else:
         image.save(out, format="PNG", compress_level=6)
+    return out.getvalue()
+
+
+THUMBNAIL_QUALITY = 80
+
+
+def thumbnail(source: IO[bytes], *, longest: int) -> bytes:
+    """A small JPEG of a stored photo, its longest side ``longest`` pixels at most.
+
+    Stored photos were cleaned on upload, so this reads only what ``clean_photo`` wrote; a
+    JPEG is decoded at a reduced scale straight away (``draft``), which is fast.
+    """
+    with Image.open(source, formats=("JPEG", "PNG")) as image:
+        image.draft("RGB", (longest, longest))
+        small = image.convert("RGB")
+    small.thumbnail((longest, longest))
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=THUMBNAIL_QUALITY)
     return out.getvalue()

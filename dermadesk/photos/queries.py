@@ -64,11 +64,15 @@ class AreaPhotos:
     before: list[ClinicalPhoto] = field(default_factory=list)
     after: list[ClinicalPhoto] = field(default_factory=list)
 
+    @property
+    def moments(self) -> list[tuple[str, list[ClinicalPhoto]]]:
+        return [("Before", self.before), ("After", self.after)]
+
 
 def session_photos(booking_id: int) -> list[AreaPhotos]:
     """A session's photos by area, in the areas' order, oldest first (one query)."""
     by_area: dict[str, AreaPhotos] = {}
-    for photo in ClinicalPhoto.objects.filter(booking_id=booking_id):
+    for photo in ClinicalPhoto.objects.filter(booking_id=booking_id).select_related("uploaded_by"):
         shown = by_area.setdefault(photo.area, AreaPhotos(photo.area, AREA_LABELS[photo.area]))
         (shown.before if photo.moment == "before" else shown.after).append(photo)
     return [by_area[area] for area in PhotoArea.values if area in by_area]
@@ -84,6 +88,8 @@ class SessionShown:
 
 @dataclass(frozen=True)
 class CellShown:
+    heading: str
+    """The session's, e.g. "Session 2 of 4"."""
     before: tuple[int, ...]
     after: tuple[int, ...]
 
@@ -149,7 +155,14 @@ def course_results_of(patient_id: int) -> list[CourseShown]:
                     AreaShown(
                         area=row.area,
                         label=AREA_LABELS.get(row.area, row.area),
-                        cells=[CellShown(cell.before, cell.after) for cell in row.cells],
+                        cells=[
+                            CellShown(
+                                _heading(bookings[cell.session.booking_id]),
+                                cell.before,
+                                cell.after,
+                            )
+                            for cell in row.cells
+                        ],
                     )
                     for row in course.areas
                 ],

@@ -14,7 +14,7 @@ Using a photo beyond the treatment record (teaching, marketing) goes through
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
-from typing import BinaryIO
+from typing import IO
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -80,7 +80,7 @@ def photo_upload(
     booking: Booking,
     area: str,
     moment: str,
-    source: BinaryIO,
+    source: IO[bytes],
     size: int,
     by: User,
     roles: Sequence[str],

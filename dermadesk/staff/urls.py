@@ -4,6 +4,7 @@ from dermadesk.staff import account_pages, login_pages
 from dermadesk.staff.audit_urls import urlpatterns as audit_urls
 from dermadesk.staff.calendar_urls import urlpatterns as calendar_urls
 from dermadesk.staff.patient_urls import urlpatterns as patient_urls
+from dermadesk.staff.photo_urls import urlpatterns as photo_urls
 from dermadesk.staff.report_urls import urlpatterns as report_urls
 
 app_name = "staff"
@@ -21,6 +22,7 @@ urlpatterns = [
     path("account/calendar-feed/stop/", account_pages.feed_stop, name="calendar_feed_stop"),
     *calendar_urls,
     *patient_urls,
+    *photo_urls,
     *report_urls,
     *audit_urls,
 ]

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageCms
 
 from dermadesk.photos import intake
-from dermadesk.photos.imaging import CleanPhoto, PhotoRefused, clean_photo
+from dermadesk.photos.imaging import CleanPhoto, PhotoRefused, clean_photo, thumbnail
 from dermadesk.photos.tests import images
 
 MB = intake.max_bytes(15)
@@ -113,3 +113,9 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read() -> None:
     with pytest.raises(PhotoRefused) as caught:
         clean_photo(io.BytesIO(data), size=len(data), max_bytes=len(data) - 1, max_pixels=PIXELS)
     assert caught.value.refusal.status == 413
+
+
+def test_a_thumbnail_is_a_small_jpeg_of_the_stored_photo() -> None:
+    stored = cleaned(images.jpeg_with_gps(1200, 900)).content
+    small, exif, _ = images.metadata_of(thumbnail(io.BytesIO(stored), longest=320))
+    assert (small.format, small.size, exif) == ("JPEG", (320, 240), {})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from pytest_django.fixtures import Settings
 
 from dermadesk.clinic.models import Location
@@ -41,9 +41,8 @@ def no_violations(page: Page) -> None:
 def upload(page: Page, moment: str, data: bytes, name: str) -> None:
     page.get_by_label("Area").select_option("cheeks")
     page.get_by_label(f"{moment} the treatment").check()
-    page.get_by_label("Photo").set_input_files(
-        files=[{"name": name, "mimeType": "image/jpeg", "buffer": data}]
-    )
+    payload: FilePayload = {"name": name, "mimeType": "image/jpeg", "buffer": data}
+    page.get_by_label("Photo").set_input_files(files=[payload])
     page.get_by_role("button", name="Keep this photo").click()
     page.wait_for_load_state()
     expect(page.get_by_text(f"The photo of the cheeks, {moment.lower()}, is kept.")).to_be_visible()

@@ -188,6 +188,14 @@ def _purpose_checked(purpose: str) -> Purpose:
     return Purpose(purpose)
 
 
+def _locked_current_consent(patient_id: int, purpose: Purpose) -> PhotoConsent | None:
+    """The consent for ``purpose`` that holds, with the patient locked (inside a transaction)."""
+    _lock_patient(patient_id)
+    return PhotoConsent.objects.filter(
+        patient_id=patient_id, purpose=purpose, withdrawn_at__isnull=True
+    ).first()
+
+
 def photo_consent_give(
     *,
     patient_id: int,
@@ -204,10 +212,7 @@ def photo_consent_give(
     wanted = _purpose_checked(purpose)
     how = _channel_checked(channel, by)
     with transaction.atomic(durable=True):
-        _lock_patient(patient_id)
-        current = PhotoConsent.objects.filter(
-            patient_id=patient_id, purpose=wanted, withdrawn_at__isnull=True
-        ).first()
+        current = _locked_current_consent(patient_id, wanted)
         if current is not None:
             return current
         consent = PhotoConsent.objects.create(
@@ -237,10 +242,7 @@ def photo_consent_withdraw(
     wanted = _purpose_checked(purpose)
     how = _channel_checked(channel, by)
     with transaction.atomic(durable=True):
-        _lock_patient(patient_id)
-        current = PhotoConsent.objects.filter(
-            patient_id=patient_id, purpose=wanted, withdrawn_at__isnull=True
-        ).first()
+        current = _locked_current_consent(patient_id, wanted)
         if current is None:
             raise PhotoError(
                 f"There is no consent to photos for {PURPOSE_WORDS[wanted]} to withdraw."

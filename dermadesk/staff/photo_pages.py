@@ -264,7 +264,10 @@ def photo_thumbnail(request: HttpRequest, photo_id: int) -> HttpResponse:
     if not _allowed(request, found.patient_id):
         return not_allowed(request)
     with _file(found) as handle:
-        small = thumbnail(handle, longest=THUMBNAIL_PIXELS)
+        try:
+            small = thumbnail(handle, longest=THUMBNAIL_PIXELS)
+        except OSError:  # what upload cleaned no longer decodes: damaged on disk
+            raise Http404("This photo's file cannot be read: restore it from the backup.") from None
     response = HttpResponse(small, content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="{_photo_name(found, "thumbnail")}"'
     audit_view(

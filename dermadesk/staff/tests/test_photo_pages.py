@@ -493,3 +493,12 @@ def test_withdrawal_from_the_portal_shows_on_the_record(
     )  # fmt: skip
     text = signed_in(Client(), avery).get(f"/staff/patients/{patient.pk}/").content.decode()
     assert "(by the patient in the portal)" in text
+
+
+@pytest.mark.usefixtures("chart_consent")
+def test_a_damaged_file_is_a_404_not_a_500(session: Booking, avery: User) -> None:
+    photo = photo_made(session, avery)
+    [path] = stored_files()
+    path.write_bytes(b"damaged on disk")
+    response = signed_in(Client(), avery).get(f"/staff/photos/{photo.pk}/thumbnail/")
+    assert response.status_code == 404

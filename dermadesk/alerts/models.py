@@ -41,6 +41,16 @@ class Alert(models.Model):
     link = models.CharField(
         max_length=300, blank=True, help_text="Where staff act on it: a path of this site."
     )
+    # The patient whose details the alert shows, so that showing it is audited against them.
+    # Not a constraint (this app imports none above it; the alert outlives a merged record).
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(

@@ -275,7 +275,9 @@ def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> b
                 f"change online. Please call them back: {patient.phone or 'no phone given'}, "
                 f"{patient.email}. The visit stays booked until someone changes it."
             ),
-            link=admin_url,
+            # The visit on the staff calendar, where the front desk moves or cancels it.
+            link=reverse("staff:visit", args=[booking.pk]),
+            patient_id=patient.pk,
             now=now,
         )
         message_enqueue(

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dermadesk.interop",
     "dermadesk.portal",
     "dermadesk.aftercare",
+    "dermadesk.photos",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,25 @@ if not STATIC_MANIFEST:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+
+# Clinical photos (dermadesk/photos): kept outside MEDIA_ROOT and STATIC_ROOT, where no web
+# server serves them; only the staff photo view sends them, to those allowed, audited.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+for _public in (MEDIA_ROOT, STATIC_ROOT, *STATICFILES_DIRS):
+    _private, _served = PRIVATE_MEDIA_ROOT.resolve(), Path(_public).resolve()
+    if _private.is_relative_to(_served) or _served.is_relative_to(_private):
+        raise ImproperlyConfigured(
+            f"PRIVATE_MEDIA_ROOT ({_private}) must lie outside {_served}, which may be served "
+            "to anyone: choose a folder of its own."
+        )
+# Largest photo file taken, in megabytes; most pixels a photo may have, in millions (a file
+# claiming more is refused before it is decoded).
+PHOTO_MAX_MEGABYTES = env_int("PHOTO_MAX_MEGABYTES", 15)
+PHOTO_MAX_MEGAPIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 50)
+if not 1 <= PHOTO_MAX_MEGABYTES <= 100 or not 1 <= PHOTO_MAX_MEGAPIXELS <= 200:
+    raise ImproperlyConfigured(
+        "PHOTO_MAX_MEGABYTES must be 1 to 100, and PHOTO_MAX_MEGAPIXELS 1 to 200."
+    )
 
 # Booking: how long a chosen time is held while the patient fills in the form.
 BOOKING_HOLD_MINUTES = env_int("BOOKING_HOLD_MINUTES", 10)

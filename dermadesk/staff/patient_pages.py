@@ -39,6 +39,7 @@ from dermadesk.staff.patient_queries import (
     person,
     screening_history,
 )
+from dermadesk.staff.photo_pages import patient_photo_context
 from dermadesk.staff.policy import may, roles_of
 from dermadesk.staff.roles import Action
 
@@ -85,6 +86,7 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "may_edit": may(user, Action.PATIENT_EDIT),
         "may_merge": may(user, Action.PATIENT_MERGE),
         "may_audit": may(user, Action.AUDIT_TRAIL),
+        **patient_photo_context(request, record),
     }
     with timezone.override(shown.zone.zone):
         response = render(request, "staff/patient.html", context)

@@ -5,6 +5,7 @@ from dermadesk.staff.audit_urls import urlpatterns as audit_urls
 from dermadesk.staff.calendar_urls import urlpatterns as calendar_urls
 from dermadesk.staff.data_request_urls import urlpatterns as data_request_urls
 from dermadesk.staff.patient_urls import urlpatterns as patient_urls
+from dermadesk.staff.photo_urls import urlpatterns as photo_urls
 from dermadesk.staff.report_urls import urlpatterns as report_urls
 
 app_name = "staff"
@@ -22,6 +23,7 @@ urlpatterns = [
     path("account/calendar-feed/stop/", account_pages.feed_stop, name="calendar_feed_stop"),
     *calendar_urls,
     *patient_urls,
+    *photo_urls,
     *report_urls,
     *audit_urls,
     *data_request_urls,

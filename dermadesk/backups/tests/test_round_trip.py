@@ -184,7 +184,11 @@ def test_a_backup_does_not_overwrite_a_file_unless_told(tmp_path: Path) -> None:
     assert existing.read_text() == "an older backup"
     run("backup", str(existing), "--force")
     assert existing.read_bytes() != b"an older backup"
-    assert [path.name for path in tmp_path.iterdir()] == ["kept.backup"]  # no partial left
+    # No partial left; the private files' archive beside it.
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "kept.backup",
+        "kept.backup.photos.tar",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,14 @@
-"""`manage.py restore PATH [--force]`: the database as it was in a backup file."""
+"""`manage.py restore PATH [--force]`: the database as it was in a backup file, and the
+private files (clinical photos) from ``PATH.photos.tar`` when it is beside it."""
 
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dermadesk.backups.errors import BackupError
+from dermadesk.backups.files import archive_beside, files_check, files_restore
 from dermadesk.backups.services import database_restore
 
 
@@ -24,8 +27,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["path"]
+        archive, folder = archive_beside(path), Path(settings.PRIVATE_MEDIA_ROOT)
         try:
-            done = database_restore(path=options["path"], force=options["force"])
+            if archive.exists():  # checked before anything changes
+                files_check(archive=archive, folder=folder, force=options["force"])
+            done = database_restore(path=path, force=options["force"])
+            files = files_restore(archive=archive, folder=folder) if archive.exists() else None
         except BackupError as error:
             raise CommandError(str(error)) from error
         lines = [
@@ -48,5 +56,12 @@ class Command(BaseCommand):
             lines.append(
                 "The backup comes from a newer dermadesk: it has migrations this code does not "
                 f"know ({', '.join(done.migrations_unknown[:5])}). Run that version instead."
+            )
+        if files is not None:
+            lines.append(f"Restored {files.files} private files (photos) into {folder}.")
+        else:
+            lines.append(
+                f"No {archive.name} beside the backup: the private files (photos) in {folder} "
+                "were left as they are."
             )
         self.stdout.write("\n".join(lines))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PhotosConfig(AppConfig):
+    name = "dermadesk.photos"
+    verbose_name = "Clinical photos"

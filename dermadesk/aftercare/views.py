@@ -28,9 +28,9 @@ from dermadesk.aftercare.links import (
     guide_path,
 )
 from dermadesk.aftercare.models import Aftercare, CheckIn
-from dermadesk.aftercare.pdf import PdfUnavailable, html_to_pdf
 from dermadesk.aftercare.services import check_in_answer, judgement_of
 from dermadesk.clinic.models import Location
+from dermadesk.pdf import PdfUnavailable, html_to_pdf
 
 NOT_OURS = "We could not open this link. Please check that it was copied whole from our message."
 EXPIRED = (

@@ -10,6 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dermadesk.interop.access import SECTIONS, access_copy
 from dermadesk.patients.models import Patient
+from dermadesk.pdf import html_to_pdf
 
 
 def access_json(patient: Patient, *, now: datetime) -> bytes:
@@ -53,8 +54,6 @@ def access_html(patient: Patient, *, now: datetime) -> str:
 
 
 def access_pdf(patient: Patient, *, now: datetime) -> bytes:
-    """The copy as a PDF, laid out by WeasyPrint from ``interop/access_copy.html``."""
-    from weasyprint import HTML  # imported here: it loads Pango, which only this needs
-
-    document: bytes = HTML(string=access_html(patient, now=now)).write_pdf()
-    return document
+    """The copy as a PDF, laid out by WeasyPrint from ``interop/access_copy.html``
+    (``PdfUnavailable`` when its libraries are missing on this server)."""
+    return html_to_pdf(access_html(patient, now=now))

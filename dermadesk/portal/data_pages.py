@@ -17,6 +17,7 @@ from dermadesk.interop.access_pdf import access_json, access_pdf
 from dermadesk.limits.client import client_address
 from dermadesk.limits.pages import rate_limited
 from dermadesk.patients.models import DataRequest, Patient
+from dermadesk.pdf import PdfUnavailable
 from dermadesk.portal.access import PatientScope, patient_page
 from dermadesk.portal.queries import AccessRow, access_rows, when_text, zone_text
 
@@ -89,16 +90,24 @@ def _download(
         messages.info(request, "Please ask for a copy first: the button is below.")
         return redirect("portal:data")
     now = timezone.now()
-    audit_record(
-        actor=None, roles=[], action=AuditAction.EXPORT, what=f"portal: data copy ({kind})",
-        patient_id=patient.pk, address=client_address(request), at=now,
-    )  # fmt: skip
     if kind == "PDF":
-        response = HttpResponse(access_pdf(patient, now=now), content_type="application/pdf")
+        try:
+            response = HttpResponse(access_pdf(patient, now=now), content_type="application/pdf")
+        except PdfUnavailable:
+            messages.error(
+                request,
+                "We cannot make the PDF at the moment. The same copy is ready as a JSON file, "
+                "or please try the PDF again later.",
+            )
+            return redirect("portal:data")
         name = "your-data.pdf"
     else:
         response = HttpResponse(access_json(patient, now=now), content_type="application/json")
         name = "your-data.json"
+    audit_record(
+        actor=None, roles=[], action=AuditAction.EXPORT, what=f"portal: data copy ({kind})",
+        patient_id=patient.pk, address=client_address(request), at=now,
+    )  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

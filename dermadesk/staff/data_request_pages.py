@@ -12,6 +12,7 @@ from dermadesk.audit.models import AuditAction
 from dermadesk.interop.access import DataRequestAnswered, data_request_answer
 from dermadesk.interop.access_pdf import access_pdf
 from dermadesk.patients.models import DataRequest, DataRequestStatus
+from dermadesk.pdf import PdfUnavailable
 from dermadesk.staff.pages import audit_event, audit_view, staff_page, staff_user
 from dermadesk.staff.patient_queries import clinic_zone
 from dermadesk.staff.roles import Action
@@ -69,10 +70,14 @@ def data_request_done(request: HttpRequest, request_id: int) -> HttpResponse:
 @staff_page(Action.DATA_REQUESTS)
 def data_request_copy(request: HttpRequest, request_id: int) -> HttpResponse:
     found = get_object_or_404(DataRequest.objects.select_related("patient"), pk=request_id)
+    try:
+        pdf = access_pdf(found.patient, now=timezone.now())
+    except PdfUnavailable:
+        messages.error(request, "The PDF cannot be made on this server just now (WeasyPrint's "
+                       "libraries are missing): `make system` installs them.")  # fmt: skip
+        return redirect("staff:data_requests")
     audit_event(request, AuditAction.EXPORT, patient_id=found.patient_id,
                 what="data copy (PDF)", object_ref=f"patients.datarequest:{found.pk}")  # fmt: skip
-    response = HttpResponse(
-        access_pdf(found.patient, now=timezone.now()), content_type="application/pdf"
-    )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="data-request-{found.pk}.pdf"'
     return response

@@ -108,7 +108,7 @@ def test_the_link_expires_after_the_days_set(client: Client, aftercare: Aftercar
 def test_the_pdf_without_weasyprint_says_so_kindly(
     client: Client, aftercare: Aftercare, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from dermadesk.aftercare import pdf
+    from dermadesk import pdf
 
     def missing(html: str) -> bytes:
         raise pdf.PdfUnavailable("cannot load library 'libpango-1.0-0'")

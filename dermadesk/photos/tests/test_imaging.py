@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image, ImageCms
 
+from dermadesk.pdf import html_to_pdf
 from dermadesk.photos import intake
 from dermadesk.photos.imaging import CleanPhoto, PhotoRefused, clean_photo, thumbnail
 from dermadesk.photos.tests import images
@@ -119,3 +120,11 @@ def test_a_thumbnail_is_a_small_jpeg_of_the_stored_photo() -> None:
     stored = cleaned(images.jpeg_with_gps(1200, 900)).content
     small, exif, _ = images.metadata_of(thumbnail(io.BytesIO(stored), longest=320))
     assert (small.format, small.size, exif) == ("JPEG", (320, 240), {})
+
+
+def test_a_photo_cut_short_is_refused_after_a_pdf_was_made_in_the_same_process() -> None:
+    # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
+    # dermadesk.pdf turns it off again, so a half file is still refused.
+    html_to_pdf("<!doctype html><title>x</title><p>A page.</p>")
+    data = images.jpeg_with_gps(640, 480)
+    assert refusal(data[: len(data) // 2]).kind is intake.PhotoRefusalKind.UNREADABLE

@@ -1,4 +1,5 @@
-"""The aftercare instructions as a PDF, made with WeasyPrint from the page's own words.
+"""PDFs made with WeasyPrint from our own HTML: the aftercare instructions, a patient's copy
+of their data.
 
 WeasyPrint is imported when a PDF is asked for, not when Django starts: it loads Pango
 (Debian's ``libpango-1.0-0``, ``libpangoft2-1.0-0`` and ``libharfbuzz-subset0``, which
@@ -7,9 +8,15 @@ page, and the download alone answers that it is not available.
 
 The HTML is ours, rendered from our template; WeasyPrint may fetch nothing while it lays
 it out (no file, no address): the fetcher refuses every URL.
+
+Importing WeasyPrint turns on Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES`` for the whole
+process (its ``images`` module sets it); a cut-short photo would then be padded and
+accepted by the photo upload. It is turned off again here, straight after the import.
 """
 
 from typing import NoReturn
+
+from PIL import ImageFile
 
 
 class PdfUnavailable(Exception):
@@ -17,7 +24,7 @@ class PdfUnavailable(Exception):
 
 
 def _fetch_nothing(url: str, *args: object, **kwargs: object) -> NoReturn:
-    raise ValueError("The aftercare PDF loads nothing from outside its own HTML.")
+    raise ValueError("Our PDFs load nothing from outside their own HTML.")
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -26,5 +33,7 @@ def html_to_pdf(html: str) -> bytes:
         from weasyprint import HTML  # here, not at the top: see the docstring
     except (ImportError, OSError) as missing:
         raise PdfUnavailable(str(missing)) from missing
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False  # see the docstring
     pdf: bytes = HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
     return pdf

@@ -32,6 +32,7 @@ from dermadesk.patients.models import (
     Patient,
     SmsConsent,
 )
+from dermadesk.photos.models import ClinicalPhoto, PhotoConsent
 from dermadesk.scheduling.models import Booking, BookingStatus, ResourceKind, Series
 from dermadesk.screening.models import ScreeningResponse
 from dermadesk.waitlist.models import WaitlistEntry
@@ -180,6 +181,38 @@ def consents(patient: Patient) -> Value:
     ]
 
 
+def photos(patient: Patient) -> Value:
+    """The clinical photos kept in the record: which, when, of what. The pictures themselves
+    are given on request by the clinic (a copy is not a download link: the copy may be
+    kept and passed on, and a link to a private photo must not travel with it)."""
+    return [
+        {
+            "visit number": photo.booking_id,
+            "area": photo.get_area_display(),
+            "taken": photo.get_moment_display(),
+            "kept": _when(photo.uploaded_at),
+            "pixels": f"{photo.width} × {photo.height}",
+            "file type": photo.content_type,
+        }
+        for photo in ClinicalPhoto.objects.filter(patient=patient).order_by("uploaded_at", "pk")
+    ]
+
+
+def photo_consents(patient: Patient) -> Value:
+    return [
+        {
+            "for": consent.get_purpose_display(),
+            "given": _when(consent.given_at),
+            "given through": consent.get_channel_display(),
+            "withdrawn": _when(consent.withdrawn_at),
+            "withdrawn through": (
+                consent.get_withdrawn_channel_display() if consent.withdrawn_channel else None
+            ),
+        }
+        for consent in PhotoConsent.objects.filter(patient=patient).order_by("given_at", "pk")
+    ]
+
+
 def text_message_agreements(patient: Patient) -> Value:
     return [
         {
@@ -267,6 +300,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("courses", "Courses", courses),
     Section("screenings", "Health questions and their outcome", screenings),
     Section("consents", "Consent you signed", consents),
+    Section("photos", "Photographs in your record", photos),
+    Section("photo_consents", "What you agreed your photographs may be used for", photo_consents),
     Section("text_message_agreements", "Text messages you agreed to", text_message_agreements),
     Section("messages", "Messages we sent you", messages),
     Section("waitlist", "Waitlist places", waitlist),

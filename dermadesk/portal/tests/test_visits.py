@@ -3,6 +3,7 @@ clinic's zone; moved and cancelled within the notice through the checkout's use-
 consent signed and health questions answered before the day; the rest of a course booked."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -273,3 +274,20 @@ def test_moving_a_course_session_offers_to_move_the_later_ones_and_moves_them(
     assert "2 later sessions have moved." in moved.text
     third = Booking.objects.get(series=second.series, series_number=3)
     assert third.starts_at == datetime(2027, 1, 28, 10, tzinfo=clinic.zone)
+
+
+def test_the_home_reads_as_much_for_a_course_of_four_as_for_one_visit(
+    clinic: Location, django_assert_max_num_queries: Any
+) -> None:
+    ada = patient()
+    book(ada, clinic, 27, 10)
+    client = portal_client("ada@example.com")
+    client.get("/portal/")  # the setup's first reads
+    with django_assert_max_num_queries(100) as one:
+        client.get("/portal/")
+    for_one = len(one.captured_queries)  # read now: each request empties the log
+    Booking.objects.filter(patient=ada).delete()
+    prp_course(clinic, ada.pk)
+    client.get("/portal/")
+    with django_assert_max_num_queries(for_one + 2):
+        assert "session 1 of 4" in client.get("/portal/").text

@@ -1,7 +1,6 @@
 """Managing one booking through the private link in the patient's emails: see, move,
 cancel, sign what is pending, book or move the rest of a course, ask the team when late."""
 
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dermadesk.booking.pages import (
     client_ip,
-    course_session_views,
     day_page,
     link_problem,
     parse_start,
@@ -22,15 +20,15 @@ from dermadesk.booking.pages import (
     times_page,
     zone_context,
 )
-from dermadesk.checkout.course import SessionView, interval_text
-from dermadesk.checkout.course_plan import course_choice
+from dermadesk.checkout.course import interval_text
+from dermadesk.checkout.course_plan import course_choice, later_sessions_choice
 from dermadesk.checkout.courses import (
     CourseChanged,
     LaterSessionsChanged,
     course_add_accepted,
     course_can_be_added,
     later_sessions_move,
-    later_sessions_proposal,
+    later_sessions_online,
     sessions_chosen,
     starts_accepted,
 )
@@ -82,7 +80,9 @@ def _manage_page_context(booking: Booking, token: str, now: datetime) -> dict[st
     """The manage page of a session that was moved offers to move the later ones after it."""
     context = _manage_context(booking, token, now)
     moved = booking.sequence > 0 and booking.series_id is not None
-    shift = _course_shift(booking, now) if moved and context["changeable"] else None
+    shift = (
+        later_sessions_online(booking=booking, now=now) if moved and context["changeable"] else None
+    )
     return context | {
         "offer_course": context["changeable"] and course_can_be_added(booking),
         "offer_move_later": shift is not None and shift.needed,
@@ -197,51 +197,22 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
     messages.success(request, "Your visit has moved. We have sent you an email with the new time.")
     # The move gave the visit a new link; the one in the older emails stops working.
     new_token = moved.manage_token or token
-    shift = _course_shift(moved, now)
+    shift = later_sessions_online(booking=moved, now=now)
     if shift is not None and shift.needed:
         return redirect("booking:move-later", token=new_token)
     return redirect("booking:manage", token=new_token)
-
-
-def _course_shift(booking: Booking, now: datetime) -> CourseShift | None:
-    """The later sessions of the booking's course that can still be moved online."""
-    if booking.series_id is None or booking.status != BookingStatus.CONFIRMED:
-        return None
-    return later_sessions_proposal(booking=booking, now=now)
-
-
-def _shift_rows(shift: CourseShift) -> list[tuple[Booking, SessionView]]:
-    """Each later session with its proposed time, numbered as in the course."""
-    views = course_session_views(shift.plan, shift.anchor)
-    first = shift.anchor.series_number or 1
-    return [
-        (booking, replace(views[(booking.series_number or 0) - first],
-                          number=booking.series_number or 0))
-        for booking, _ in shift.proposed()
-    ]  # fmt: skip
-
-
-def _shift_starts(shift: CourseShift) -> list[str]:
-    return [planned.slot.start.isoformat() if planned.slot else "" for _, planned in
-            shift.proposed()]  # fmt: skip
 
 
 def _move_later_page(
     request: HttpRequest, booking: Booking, token: str, shift: CourseShift, now: datetime,
     *, status: int = 200, problem_text: str = "",
 ) -> HttpResponse:  # fmt: skip
-    rows = _shift_rows(shift)
     return render(
         request,
         "booking/manage_move_later.html",
         _manage_context(booking, token, now)
-        | {
-            "rows": rows,
-            "complete": all(view.start is not None for _, view in rows),
-            "starts": ",".join(_shift_starts(shift)),
-            "interval": interval_text(booking.service.series_interval_days),
-            "problem": problem_text,
-        },
+        | later_sessions_choice(shift)
+        | {"problem": problem_text},
         status=status,
     )
 
@@ -253,7 +224,7 @@ def manage_move_later(request: HttpRequest, token: str) -> HttpResponse:
     if booking is None or booking.series is None:
         return link_problem(request)
     now = timezone.now()
-    shift = _course_shift(booking, now)
+    shift = later_sessions_online(booking=booking, now=now)
     if shift is None or not shift.needed:
         messages.info(request, "Your later sessions already follow this visit; nothing to move.")
         return redirect("booking:manage", token=token)

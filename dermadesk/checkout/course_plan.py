@@ -7,6 +7,7 @@ the clinicians, the first session of a course staff book without a hold. The pag
 the API both use it, so a course is proposed and told the same way everywhere.
 """
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ from dermadesk.checkout.course import SessionView, interval_text
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.engine import Preference, Slot
 from dermadesk.scheduling.models import Booking, Resource, ResourceKind, Service
-from dermadesk.scheduling.queries import booking_slot, series_proposal
+from dermadesk.scheduling.queries import CourseShift, booking_slot, series_proposal
 from dermadesk.scheduling.series import Reason, SeriesPlan
 from dermadesk.scheduling.services import slot_at
 
@@ -71,6 +72,29 @@ def course_choice(first: Booking, count: int, now: datetime) -> dict[str, Any]:
         "sessions": session_views(plan, service=service, location=first.location),
         "complete": plan.complete,
         "starts": ",".join(plan_starts(plan)),
+    }
+
+
+def later_sessions_choice(shift: CourseShift) -> dict[str, Any]:
+    """What ``patient/later_sessions.html`` shows to move a course's later sessions after one
+    moved: each later session with its proposed time (numbered as in the course), whether
+    every one has a time, and the starts the page carries back to compare."""
+    anchor = shift.anchor
+    views = session_views(shift.plan, service=anchor.service, location=anchor.location)
+    first = anchor.series_number or 1
+    rows = [
+        (booking, replace(views[(booking.series_number or 0) - first],
+                          number=booking.series_number or 0))
+        for booking, _ in shift.proposed()
+    ]  # fmt: skip
+    return {
+        "rows": rows,
+        "complete": all(view.start is not None for _, view in rows),
+        "starts": ",".join(
+            planned.slot.start.isoformat() if planned.slot else ""
+            for _, planned in shift.proposed()
+        ),
+        "interval": interval_text(anchor.service.series_interval_days),
     }
 
 

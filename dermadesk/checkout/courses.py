@@ -28,7 +28,14 @@ from django.contrib.auth.models import User
 from dermadesk.checkout.course_plan import course_plan_from, first_session, planned_starts
 from dermadesk.checkout.manage import change_notice
 from dermadesk.clinic.models import Location
-from dermadesk.scheduling.models import Booking, BookingChannel, Resource, Series, Service
+from dermadesk.scheduling.models import (
+    Booking,
+    BookingChannel,
+    BookingStatus,
+    Resource,
+    Series,
+    Service,
+)
 from dermadesk.scheduling.queries import CourseShift, course_shift, series_proposal
 from dermadesk.scheduling.series import SeriesPlan
 from dermadesk.scheduling.services import (
@@ -321,6 +328,15 @@ def later_sessions_proposal(
     """
     after = now if by_staff else now + change_notice()
     return course_shift(booking=booking, now=now, after=after, by_staff=by_staff)
+
+
+def later_sessions_online(*, booking: Booking, now: datetime) -> CourseShift | None:
+    """For a patient: where the later sessions of ``booking``'s course would go to follow it
+    again, when it is a confirmed session; None otherwise (``shift.needed`` says whether any
+    would move)."""
+    if booking.series_id is None or booking.status != BookingStatus.CONFIRMED:
+        return None
+    return later_sessions_proposal(booking=booking, now=now)
 
 
 def later_sessions_move(

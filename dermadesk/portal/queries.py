@@ -60,7 +60,9 @@ class VisitView:
         return f"session {booking.series_number} of {booking.series.sessions_planned}"
 
 
-def visit_view(booking: Booking, now: datetime) -> VisitView:
+def visit_view(booking: Booking, now: datetime, *, with_forms: bool = True) -> VisitView:
+    """One visit as the pages show it; ``with_forms=False`` leaves out what is left to fill
+    in (the home asks it only of each record's next visit of each treatment)."""
     upcoming = booking.status in UPCOMING and booking.ends_at > now
     changeable = changeable_online(booking, now)
     return VisitView(
@@ -69,7 +71,7 @@ def visit_view(booking: Booking, now: datetime) -> VisitView:
         zone=zone_text(booking.starts_at, booking.location),
         upcoming=upcoming,
         changeable=changeable,
-        forms=visit_forms(booking, now) if upcoming else None,
+        forms=visit_forms(booking, now) if upcoming and with_forms else None,
         can_add_course=changeable and course_can_be_added(booking),
     )
 
@@ -138,8 +140,20 @@ class Home:
 
 
 def portal_home(scope: PatientScope, now: datetime) -> Home:
-    """The scope's visits to come and past, their courses and what is left to fill in."""
-    views = [visit_view(booking, now) for booking in _visits(scope)]
+    """The scope's visits to come and past, their courses and what is left to fill in.
+
+    What is left to fill in is read for each record's next visit of each treatment only
+    (what is signed and answered for it usually covers the sessions after it), so the reads
+    do not grow with a course's sessions.
+    """
+    views = []
+    asked: set[tuple[int | None, int]] = set()
+    for booking in _visits(scope):
+        pair = (booking.patient_id, booking.service_id)
+        next_of_kind = booking.status in UPCOMING and booking.ends_at > now and pair not in asked
+        if next_of_kind:
+            asked.add(pair)
+        views.append(visit_view(booking, now, with_forms=next_of_kind))
     upcoming = [view for view in views if view.upcoming]
     past = [view for view in views if not view.upcoming][::-1][:PAST_SHOWN]
     by_series: dict[int, list[VisitView]] = {}

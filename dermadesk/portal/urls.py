@@ -32,6 +32,9 @@ urlpatterns = [
     path("visits/<int:visit_id>/move/", visit_pages.visit_move_day, name="visit_move_day"),
     path("visits/<int:visit_id>/move/to/", visit_pages.visit_move, name="visit_move"),
     path(
+        "visits/<int:visit_id>/move-later/", visit_pages.visit_move_later, name="visit_move_later"
+    ),
+    path(
         "visits/<int:visit_id>/move/<str:day>/",
         visit_pages.visit_move_time,
         name="visit_move_time",

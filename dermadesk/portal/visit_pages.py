@@ -17,10 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dermadesk.checkout.checkout import ScreeningPaused
 from dermadesk.checkout.choosing import month_of_days, times_of_day
-from dermadesk.checkout.course_plan import course_choice
+from dermadesk.checkout.course_plan import course_choice, later_sessions_choice
 from dermadesk.checkout.courses import (
     CourseChanged,
+    LaterSessionsChanged,
     course_add_accepted,
+    later_sessions_move,
+    later_sessions_online,
     sessions_chosen,
     starts_accepted,
 )
@@ -40,7 +43,7 @@ from dermadesk.portal.access import PatientScope, patient_page
 from dermadesk.portal.queries import VisitView, scope_visit, visit_view
 from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import Booking
-from dermadesk.scheduling.queries import nearest_alternatives
+from dermadesk.scheduling.queries import CourseShift, nearest_alternatives
 from dermadesk.scheduling.services import SchedulingError, SlotTaken
 from dermadesk.screening.models import ScreeningOutcome
 from dermadesk.screening.queries import current_questionnaire, questions_for
@@ -215,6 +218,55 @@ def visit_move(request: HttpRequest, scope: PatientScope, visit_id: int) -> Http
     except SchedulingError as refused:
         return _times_page(request, scope, booking, day, status=400, problem_text=str(refused))
     messages.success(request, "Your visit has moved. We have sent you an email with the new time.")
+    booking.refresh_from_db()
+    shift = later_sessions_online(booking=booking, now=now)
+    if shift is not None and shift.needed:
+        return redirect("portal:visit_move_later", visit_id=booking.pk)
+    return redirect("portal:visit", visit_id=booking.pk)
+
+
+def _move_later_page(
+    request: HttpRequest, scope: PatientScope, booking: Booking, shift: CourseShift,
+    now: datetime, *, status: int = 200, problem_text: str = "",
+) -> HttpResponse:  # fmt: skip
+    context = _context(scope, visit_view(booking, now), booking=booking, problem=problem_text,
+                       zone_label=now.astimezone(booking.location.zone).strftime("%Z"))  # fmt: skip
+    return render(
+        request, "portal/move_later.html", context | later_sessions_choice(shift), status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@patient_page
+def visit_move_later(request: HttpRequest, scope: PatientScope, visit_id: int) -> HttpResponse:
+    """Move a course's later sessions to follow this one at the usual interval again."""
+    booking = scope_visit(scope, visit_id)
+    now = timezone.now()
+    shift = later_sessions_online(booking=booking, now=now)
+    if shift is None or not shift.needed:
+        messages.info(request, "Your later sessions already follow this visit; nothing to move.")
+        return redirect("portal:visit", visit_id=booking.pk)
+    if request.method == "GET":
+        return _move_later_page(request, scope, booking, shift, now)
+    try:
+        moved = later_sessions_move(
+            booking=booking, accepted_starts=starts_accepted(request.POST.get("starts", "")),
+            now=now,
+        )  # fmt: skip
+    except LaterSessionsChanged as changed:
+        return _move_later_page(
+            request, scope, booking, changed.shift, now, status=409,
+            problem_text=str(changed) if changed.shift.complete else "We cannot move every "
+            "later session online. Please call us and we will find times together.",
+        )  # fmt: skip
+    except SchedulingError as refused:
+        return _problem(request, scope, str(refused), 409)
+    count = len(moved)
+    messages.success(
+        request,
+        f"{count} later session{'s have' if count != 1 else ' has'} moved. We have sent you "
+        f"an email with {'every new time' if count != 1 else 'the new time'}.",
+    )
     return redirect("portal:visit", visit_id=booking.pk)
 
 

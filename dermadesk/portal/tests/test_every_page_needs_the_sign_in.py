@@ -23,6 +23,7 @@ GUARDED = {
     "portal:visit_cancel_course": "/portal/visits/1/cancel-course/",
     "portal:visit_move_day": "/portal/visits/1/move/",
     "portal:visit_move": "/portal/visits/1/move/to/",
+    "portal:visit_move_later": "/portal/visits/1/move-later/",
     "portal:visit_move_time": "/portal/visits/1/move/2026-11-28/",
     "portal:visit_ask": "/portal/visits/1/ask/",
     "portal:visit_consent": "/portal/visits/1/consent/",

@@ -3,6 +3,7 @@ clinic's zone; moved and cancelled within the notice through the checkout's use-
 consent signed and health questions answered before the day; the rest of a course booked."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -254,3 +255,39 @@ def test_health_answers_that_need_a_clinician_raise_an_alert_and_keep_the_visit(
     assert "pregnan" not in alert.what.lower()
     visit.refresh_from_db()
     assert visit.status == BookingStatus.CONFIRMED
+
+
+def test_moving_a_course_session_offers_to_move_the_later_ones_and_moves_them(
+    clinic: Location,
+) -> None:
+    sessions = prp_course(clinic, patient().pk)
+    second = sessions[1]
+    client = portal_client("ada@example.com")
+    new_start = datetime(2026, 12, 31, 10, tzinfo=clinic.zone)  # a week later
+    response = client.post(
+        f"/portal/visits/{second.pk}/move/to/", {"start": new_start.isoformat()}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/portal/visits/{second.pk}/move-later/"
+    assert "Move your later sessions too?" in response.text
+    starts = response.text.split('name="starts" value="')[1].split('"')[0]
+    moved = client.post(f"/portal/visits/{second.pk}/move-later/", {"starts": starts}, follow=True)
+    assert "2 later sessions have moved." in moved.text
+    third = Booking.objects.get(series=second.series, series_number=3)
+    assert third.starts_at == datetime(2027, 1, 28, 10, tzinfo=clinic.zone)
+
+
+def test_the_home_reads_as_much_for_a_course_of_four_as_for_one_visit(
+    clinic: Location, django_assert_max_num_queries: Any
+) -> None:
+    ada = patient()
+    book(ada, clinic, 27, 10)
+    client = portal_client("ada@example.com")
+    client.get("/portal/")  # the setup's first reads
+    with django_assert_max_num_queries(100) as one:
+        client.get("/portal/")
+    for_one = len(one.captured_queries)  # read now: each request empties the log
+    Booking.objects.filter(patient=ada).delete()
+    prp_course(clinic, ada.pk)
+    client.get("/portal/")
+    with django_assert_max_num_queries(for_one + 2):
+        assert "session 1 of 4" in client.get("/portal/").text

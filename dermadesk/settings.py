@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dermadesk.staff",
     "dermadesk.backups",
     "dermadesk.interop",
+    "dermadesk.charting",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,10 @@ BOOKING_HOLD_RATE_LIMIT = env_str("BOOKING_HOLD_RATE_LIMIT", "20/h")
 # How long screening answers stay valid: the treatment date must fall within this many days
 # of the day they were given.
 SCREENING_VALID_DAYS = env_int("SCREENING_VALID_DAYS", 90)
+
+# The treatment record: the share (percent, 0-100) of signed charts the medical director
+# reviews at random, besides every chart with a complication or a depth beyond scope.
+CHART_REVIEW_SHARE_PERCENT = env_int("CHART_REVIEW_SHARE_PERCENT", 10)
 
 # Patients sign in (and prove their email address before anything stored on them is shown
 # or changed) with a code sent by email: django-otp's email device.

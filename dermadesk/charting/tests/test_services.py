@@ -1,7 +1,7 @@
 """The treatment record's services: the gates on signing, scope and co-signature, locking and
 amendments, the review queue, complications and their alerts."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -293,3 +293,17 @@ def test_a_new_follow_up_day_replaces_the_alert(
                         values={"follow_up_due": date(2026, 12, 3)})  # fmt: skip
     [alert] = Alert.objects.filter(resolved_at=None)
     assert "3 December" in alert.what
+
+
+def test_a_new_chart_starts_from_the_patients_last_chart(
+    clinic: Location, ada: Patient, jordan: User
+) -> None:
+    first = _charted(clinic, ada, jordan)
+    later = visit(clinic, ada, at=datetime(2026, 12, 24, 10, tzinfo=clinic.zone))
+    chart = chart_open(booking=later, by=jordan, now=later.starts_at)
+    assert sorted((a.area, a.depth_mm, a.passes) for a in chart.areas.all()) == [
+        ("cheeks", Decimal("1.50"), 3), ("forehead", Decimal("0.50"), 2),
+    ]  # fmt: skip
+    assert chart.device == first.device  # type: ignore[attr-defined]
+    assert chart.cartridge_lot == first.cartridge_lot  # type: ignore[attr-defined]
+    assert chart.prp_used_ml is None  # what this session's PRP was is charted afresh

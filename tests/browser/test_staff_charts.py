@@ -13,9 +13,9 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
 
 from dermadesk.charting.models import Chart, ChartStatus, Lot, LotKind
 from dermadesk.clinic.models import Location
@@ -89,7 +89,7 @@ def _ready_patient(clinic: Location) -> Patient:
 
 
 def test_a_clinician_charts_and_amends_a_prp_session_and_the_director_reviews_it(
-    clinic_morning: Location, new_context: ContextFactory
+    clinic_morning: Location, new_context: ContextFactory, settings: Settings
 ) -> None:
     settings.CHART_REVIEW_SHARE_PERCENT = 100  # this chart goes to the review queue
     staff_member("director", Role.MANAGER)

@@ -14,7 +14,7 @@ from pytest_django.fixtures import Settings
 
 from dermadesk.alerts.models import Alert, AlertKind
 from dermadesk.audit.models import AuditAction, AuditEvent
-from dermadesk.charting.models import Chart, ChartStatus, LotKind
+from dermadesk.charting.models import Chart, ChartStatus, Lot, LotKind
 from dermadesk.charting.services import AreaEntry, chart_open, chart_save, chart_sign
 from dermadesk.charting.tests.factories import ARRIVED, CHARTED, clinician, lot, visit
 from dermadesk.clinic.models import Location
@@ -52,9 +52,11 @@ def prp_visit(clinic: Location, patient: Patient, jordan: User) -> Booking:
 def _form(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "device": Resource.objects.get(name="Pen A").pk,
-        "cartridge_lot": 1, "numbing_applied_at": "09:15", "numbing_removed_at": "09:45",
+        "cartridge_lot": Lot.objects.get(lot_number="C-1").pk,
+        "numbing_applied_at": "09:15", "numbing_removed_at": "09:45",
         "blood_drawn_ml": "20", "spin_g": "1500", "spin_minutes": "10", "prp_used_ml": "6",
-        "prp_kit_lot": 2, "products_after": "Hyaluronic serum", "skin_response": "Even redness",
+        "prp_kit_lot": Lot.objects.get(lot_number="K-1").pk,
+        "products_after": "Hyaluronic serum", "skin_response": "Even redness",
         "cheeks_treated": "on", "cheeks_depth": "1.50", "cheeks_passes": "3",
         "forehead_treated": "on", "forehead_depth": "0.50", "forehead_passes": "2",
     }  # fmt: skip

@@ -267,6 +267,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "manage_digest", "holder_session", "holder_address", "holder_email", "updated_at",
         ],
     },
+    # The treatment record keeps its own amendments; these keep every save beside them.
+    {"model": "charting.Chart", "exclude_fields": ["updated_at", "signed_record"]},
+    "charting.ChartArea",
+    {"model": "charting.Complication", "exclude_fields": ["updated_at"]},
 )  # fmt: skip
 
 # How long a time freed for someone on the waitlist is held for them to take it.

@@ -10,6 +10,7 @@ to a folder to keep a picture of each page.
 import os
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -18,12 +19,14 @@ from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
 from dermadesk.charting.models import Chart, ChartStatus, Lot, LotKind
+from dermadesk.charting.services import AreaEntry, chart_open, chart_save
 from dermadesk.clinic.models import Location
+from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentDocument, Patient
 from dermadesk.patients.queries import consent_status
 from dermadesk.patients.services import consent_sign
 from dermadesk.scheduling.models import BookingChannel, ResourceKind, Service
-from dermadesk.scheduling.services import booking_create
+from dermadesk.scheduling.services import booking_check_in, booking_create
 from dermadesk.screening.models import Questionnaire, ScreeningOutcome, ScreeningResponse
 from dermadesk.staff.roles import Role
 from dermadesk.staff.tests.people import staff_member
@@ -167,3 +170,66 @@ def test_a_clinician_charts_and_amends_a_prp_session_and_the_director_reviews_it
     expect(director.get_by_text("No chart is waiting for a review.")).to_be_visible()
     checked(director, "9-reviewed")
     assert chart.reviews.get().agreed
+
+
+def test_a_complication_follow_up_and_a_lot_recall(
+    clinic_morning: Location, new_context: ContextFactory
+) -> None:
+    """The medical director records a complication from the visit (its follow-up on the
+    alerts), closes it with its outcome, and recalls the cartridge lot used: one letter."""
+    staff_member("director", Role.MANAGER)
+    ada = _ready_patient(clinic_morning)
+    visit = ada.bookings.get()
+    clinician = visit.allocations.filter(resource__kind=ResourceKind.PROVIDER)[0]
+    user = clinician.resource.staff_member
+    assert user is not None
+    visit = booking_check_in(booking=visit, by=user, now=timezone.now())
+    chart = chart_open(booking=visit, by=user, now=timezone.now())
+    lot = Lot.objects.get(lot_number="C-2207")
+    chart_save(chart=chart, values={"cartridge_lot": lot}, now=timezone.now(),
+               areas=[AreaEntry("chin", Decimal("0.50"), 2)])  # fmt: skip
+
+    page = new_context(viewport=TABLET, bypass_csp=True).new_page()
+    staff_sign_in(page, "director", next_path=f"/staff/visits/{visit.pk}/")
+    page.get_by_role("link", name="Record a complication").click()
+    page.wait_for_load_state()
+    checked(page, "c1-new")
+    page.get_by_role("button", name="Record the complication").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Please check this")).to_be_visible()
+    checked(page, "c2-problems")
+    page.get_by_label("What happened").fill("Bruising under the left eye")
+    page.get_by_label("Moderate").check()
+    tomorrow = timezone.now().astimezone(clinic_morning.zone).date() + timedelta(days=1)
+    page.get_by_label("Began on").fill(tomorrow.isoformat())
+    page.get_by_label("Follow-up due").fill((tomorrow + timedelta(days=2)).isoformat())
+    page.get_by_role("button", name="Record the complication").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("The complication is recorded.")).to_be_visible()
+    checked(page, "c3-recorded")
+    page.get_by_role("link", name="Alerts").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Follow-up due by")).to_be_visible()
+    page.go_back()
+    page.wait_for_load_state()
+    page.get_by_label("Outcome").fill("Faded within a week.")
+    page.get_by_role("button", name="Save and close it (with the outcome)").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Closed", exact=False).first).to_be_visible()
+    checked(page, "c4-closed")
+
+    page.get_by_role("link", name="Stock").click()
+    page.wait_for_load_state()
+    checked(page, "r1-stock")
+    page.get_by_role("link", name="Patients treated with lot C-2207").click()
+    page.wait_for_load_state()
+    expect(page.locator("#recall-count")).to_have_text(
+        "1 patient treated with this lot; 1 without a recall letter yet."
+    )
+    checked(page, "r2-recall")
+    page.get_by_label("Send the recall letter").check()
+    page.get_by_role("button", name="Queue the recall letters").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("1 recall letter queued.")).to_be_visible()
+    checked(page, "r3-queued")
+    assert OutboundMessage.objects.filter(template_key="lot-recall").count() == 1

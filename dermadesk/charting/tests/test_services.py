@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from dermadesk.alerts.models import Alert, AlertKind
@@ -307,3 +309,20 @@ def test_a_new_chart_starts_from_the_patients_last_chart(
     assert chart.device == first.device  # type: ignore[attr-defined]
     assert chart.cartridge_lot == first.cartridge_lot  # type: ignore[attr-defined]
     assert chart.prp_used_ml is None  # what this session's PRP was is charted afresh
+
+
+def test_the_charts_row_is_locked_before_an_amendment_is_written_on_postgresql(
+    clinic: Location, ada: Patient, jordan: User
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks are PostgreSQL's; SQLite serialises writers instead.")
+    chart = chart_sign(chart=_charted(clinic, ada, jordan), by=jordan, now=CHARTED)  # type: ignore[arg-type]
+    fixed = [AreaEntry("cheeks", Decimal("1.25"), 3)]
+    with CaptureQueriesContext(connection) as queries:
+        chart_amend(chart=chart, by=jordan, values={}, areas=fixed, reason="x", now=CHARTED)
+    sql = [query["sql"] for query in queries.captured_queries]
+    lock = next(i for i, q in enumerate(sql) if "FOR UPDATE" in q and "charting_chart" in q)
+    write = next(
+        i for i, q in enumerate(sql) if q.startswith('INSERT INTO "charting_chartamendment"')
+    )
+    assert lock < write

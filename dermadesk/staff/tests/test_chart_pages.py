@@ -227,3 +227,38 @@ def test_a_lot_recall_lists_the_patients_and_queues_each_letter_once(
     client.post(f"/staff/stock/{recalled.pk}/recall/", {"confirm": "on"})
     assert OutboundMessage.objects.filter(template_key="lot-recall").count() == 1
     assert "Queue the recall letters" not in client.get(f"/staff/stock/{recalled.pk}/recall/").text
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"cheeks_depth": "abc"},
+        {"cheeks_depth": "9"},
+        {"cheeks_passes": "-1"},
+        {"cheeks_depth": ""},
+        {"cartridge_lot": "999999"},
+        {"prp_kit_lot": "x"},
+        {"device": "0"},
+        {"numbing_applied_at": "25:99"},
+        {"numbing_applied_at": "10:00", "numbing_removed_at": "09:00"},
+        {"spin_minutes": "1e9"},
+    ],
+    ids=str,
+)
+def test_bad_chart_input_is_a_400_with_nothing_saved(
+    client: Client, prp_visit: Booking, jordan: User, bad: dict[str, str]
+) -> None:
+    signed_in(client, jordan)
+    client.post(f"/staff/visits/{prp_visit.pk}/chart/open/")
+    response = client.post(f"/staff/visits/{prp_visit.pk}/chart/save/", _form(then="sign", **bad))
+    assert response.status_code == 400
+    assert "Please check this" in response.text
+    chart = Chart.objects.get(booking=prp_visit)
+    assert chart.status == ChartStatus.DRAFT and not chart.areas.exists()
+
+
+def test_a_chart_of_a_visit_that_does_not_exist_is_a_404(client: Client, jordan: User) -> None:
+    signed_in(client, jordan)
+    assert client.get("/staff/visits/999999/chart/").status_code == 404
+    assert client.post("/staff/visits/999999/chart/save/").status_code == 404
+    assert client.get("/staff/complications/999999/").status_code == 404

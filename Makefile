@@ -10,7 +10,7 @@ PG_TEST_URL ?= postgres://postgres:postgres@127.0.0.1:5432/dermadesk
 PYTEST := PYTHONDEVMODE=1 $(BIN)/pytest
 
 .PHONY: help run test lint types unit-sqlite unit-postgres browser html lighthouse deploy-check \
-	bench bench-peer lock system postgres clean
+	bench bench-peer lock system pango postgres clean
 
 help:
 	@echo "make run         set up everything and start the demo clinic on http://127.0.0.1:8000"
@@ -31,17 +31,23 @@ node_modules/.installed: package.json package-lock.json
 
 # Debian packages the browser tests and the HTML check need (the image may not have them).
 # Java runs the Nu HTML Checker; with it present, vnu-jar's install downloads no runtime.
-system:
+system: pango
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq chromium >/dev/null; }
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq default-jre-headless >/dev/null; }
 
+# Pango (with HarfBuzz and a font) lays out the PDFs WeasyPrint writes (a patient's data).
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+		fonts-dejavu-core >/dev/null; }
+
 # The local PostgreSQL server, and pg_dump/pg_restore at least as new as it (backups).
 postgres:
 	@scripts/ensure-postgres
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed pango
 	@DEBUG=1 scripts/run
 
 test: $(VENV)/.installed system node_modules/.installed postgres

@@ -21,6 +21,7 @@ keeps its traceback (where it happened) and withholds its text.
 """
 
 import logging
+import re
 import sqlite3
 import traceback
 from typing import Any
@@ -74,6 +75,39 @@ class WithholdDatabaseErrorText(logging.Filter):
         return True
 
 
+# A secret in a path or a query: a manage link's or a calendar feed's random secret, a signed
+# token (django.core.signing: base64 and colons). Twenty characters or more of those
+# alphabets after a slash or an equals sign, unless shaped like a page's slug (lowercase
+# words and digits joined by single hyphens: "micro-needling-with-prp"); hashed static names
+# ("site.3f2a9c1b.css") have dots inside and stay as they are.
+SECRET_IN_PATH = re.compile(r"(?<=[/=])[A-Za-z0-9_\-:]{20,}(?=[/.?&#\s\"']|$)")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+REDACTED = "[secret]"
+
+
+def without_secrets(text: str) -> str:
+    """``text`` with every link secret in it replaced by ``[secret]``."""
+    return SECRET_IN_PATH.sub(
+        lambda found: found[0] if SLUG.fullmatch(found[0]) else REDACTED, text
+    )
+
+
+class RedactPathSecrets(logging.Filter):
+    """On a handler: a line that quotes a path (``Not Found: /feeds/<secret>.ics``, the
+    development server's request line) loses the secrets in it. Whoever reads the log must
+    not be able to open a patient's manage link or a clinician's calendar feed from it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call: leave it to the formatter
+            return True
+        redacted = without_secrets(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
 # Loggers whose DEBUG lines carry patient data, and the lowest level they may have.
 KEPT_ABOVE_DEBUG = ("django.db.backends", "django.template")
 
@@ -85,16 +119,24 @@ def logging_config(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"withhold_database_text": {"()": WithholdDatabaseErrorText}},
+        "filters": {
+            "withhold_database_text": {"()": WithholdDatabaseErrorText},
+            "redact_path_secrets": {"()": RedactPathSecrets},
+        },
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
-                "filters": ["withhold_database_text"],
+                "filters": ["withhold_database_text", "redact_path_secrets"],
             }
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
-            name: {"level": logging.getLevelName(max(numeric, logging.INFO))}
-            for name in KEPT_ABOVE_DEBUG
+            **{
+                name: {"level": logging.getLevelName(max(numeric, logging.INFO))}
+                for name in KEPT_ABOVE_DEBUG
+            },
+            # The development server's request lines, through the same filters (Django's
+            # default gives them a handler of their own, which would print secrets).
+            "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }

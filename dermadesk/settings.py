@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "dermadesk.backups",
     "dermadesk.interop",
     "dermadesk.charting",
+    "dermadesk.portal",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,12 @@ OTP_EMAIL_COOLDOWN_DURATION = env_int("PATIENT_CODE_RESEND_SECONDS", 60)
 OTP_EMAIL_THROTTLE_FACTOR = 1
 # A patient's sign-in lasts this long without activity; the browser closing ends it too.
 PATIENT_SESSION_MINUTES = env_int("PATIENT_SESSION_MINUTES", 30)
+# The portal (/portal/): how often one client address may ask for a sign-in code or type one;
+# how often it may download a copy of a patient's data (the PDF takes a second to make).
+PORTAL_SIGN_IN_RATE_LIMIT = env_str("PORTAL_SIGN_IN_RATE_LIMIT", "20/h")
+PORTAL_EXPORT_RATE_LIMIT = env_str("PORTAL_EXPORT_RATE_LIMIT", "20/h")
+# A patient's request for a copy of their data is due this many days after it is made.
+DATA_REQUEST_DAYS = env_int("DATA_REQUEST_DAYS", 30)
 
 # Staff: password and a TOTP code (django-otp), wrong passwords counted by django-axes in the
 # database (so every worker process shares the count), sessions that end when the browser
@@ -259,6 +266,7 @@ for _days in ("CALENDAR_FEED_PAST_DAYS", "CALENDAR_FEED_AHEAD_DAYS"):
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "patients.Patient",
     "patients.ConsentSignature",
+    "patients.SmsConsent",
     "screening.ScreeningResponse",
     "screening.ScreeningOverride",
     {
@@ -294,6 +302,8 @@ for _rate in (
     "BOOKING_HOLD_RATE_LIMIT",
     "WAITLIST_RATE_LIMIT",
     "CALENDAR_FEED_RATE_LIMIT",
+    "PORTAL_SIGN_IN_RATE_LIMIT",
+    "PORTAL_EXPORT_RATE_LIMIT",
 ):
     try:
         parse_rate(globals()[_rate])

@@ -29,5 +29,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("book/", include("dermadesk.booking.urls")),
     path("contact/", include("dermadesk.contact.urls")),
+    path("portal/", include("dermadesk.portal.urls")),
     path("", include("dermadesk.website.urls")),
 ]

@@ -24,6 +24,7 @@ class AlertKind(models.TextChoices):
     CHECK_IN = "check_in", "Aftercare check-in: needs a call"
     COMPLICATION_FOLLOW_UP = "complication_follow_up", "Complication: follow-up due"
     DATA_REQUEST = "data_request", "Patient's data request"
+    SCREENING_BEFORE_VISIT = "screening_before_visit", "Health answers for a booked visit: review"
 
 
 WHAT_MAX_LENGTH = 500
@@ -40,6 +41,16 @@ class Alert(models.Model):
     )
     link = models.CharField(
         max_length=300, blank=True, help_text="Where staff act on it: a path of this site."
+    )
+    # The patient whose details the alert shows, so that showing it is audited against them.
+    # Not a constraint (this app imports none above it; the alert outlives a merged record).
+    patient = models.ForeignKey(
+        "patients.Patient",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)

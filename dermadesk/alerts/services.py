@@ -19,12 +19,19 @@ class AlertNotFound(LookupError):
 
 
 def alert_raise(
-    *, kind: AlertKind, about: str, what: str, link: str = "", now: datetime | None = None
+    *,
+    kind: AlertKind,
+    about: str,
+    what: str,
+    link: str = "",
+    patient_id: int | None = None,
+    now: datetime | None = None,
 ) -> Alert:
     """Open an alert about ``about``; the one already open about it is returned unchanged.
 
     Call it inside the transaction of the event it reports. ``what`` says it for the staff
-    (cut to fit); ``link`` is a path of this site where they act on it.
+    (cut to fit); ``link`` is a path of this site where they act on it; ``patient_id`` names
+    the patient whose details ``what`` gives (showing the alert is audited against them).
     """
     if not about:
         raise ValueError("Say what the alert is about, e.g. 'booking:42:3'.")
@@ -41,6 +48,7 @@ def alert_raise(
                 about=about,
                 what=what[:WHAT_MAX_LENGTH],
                 link=link,
+                patient_id=patient_id,
                 created_at=now or timezone.now(),
             )
     except IntegrityError:

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 
 from dermadesk.patients.identity import InvalidPhone, normalize_phone
-from dermadesk.screening.models import AnswerType, Question
 from dermadesk.waitlist.matching import PARTS_OF_DAY
 
 
@@ -59,81 +58,6 @@ class DetailsForm(ContactFields):
         if self.today.year - born.year > 120:
             raise forms.ValidationError("Please check the year of your date of birth.")
         return born
-
-
-class CodeForm(forms.Form):
-    """The six-digit code from the email that shows the address is the patient's."""
-
-    code = forms.CharField(
-        label="Code from the email",
-        max_length=12,
-        help_text="Six digits, for example 482913.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
-    )
-
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-class ScreeningForm(forms.Form):
-    """The questionnaire's questions for one treatment, as form fields keyed by question key.
-
-    Only the shape of each answer is checked here; the rules module judges them.
-    """
-
-    def __init__(self, *args: object, questions: Sequence[Question], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for question in questions:
-            self.fields[question.key] = self._field(question)
-
-    @staticmethod
-    def _field(question: Question) -> forms.Field:
-        common: dict[str, Any] = {
-            "label": question.text,
-            "help_text": question.help_text,
-            "required": question.required,
-        }
-        if question.answer_type == AnswerType.YES_NO:
-            return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
-        if question.answer_type == AnswerType.CHOICE:
-            return forms.ChoiceField(
-                choices=question.choice_pairs, widget=forms.RadioSelect, **common
-            )
-        if question.answer_type == AnswerType.DATE:
-            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
-        return forms.DecimalField(max_digits=6, decimal_places=1, **common)
-
-    def answers(self) -> dict[str, str]:
-        """The answers as the screening service takes them (text; dates as YYYY-MM-DD)."""
-        return {
-            key: value.isoformat() if isinstance(value, date) else str(value)
-            for key, value in self.cleaned_data.items()
-            if value not in (None, "")
-        }
-
-
-class ConsentForm(forms.Form):
-    """Policies and consent: each required document signed with the typed full name."""
-
-    typed_name = forms.CharField(
-        label="Type your full name to sign",
-        max_length=200,
-        help_text="As you gave it in your details.",
-    )
-    policies = forms.BooleanField(
-        label="I have read the visit and cancellation policies above.",
-        error_messages={"required": "Please confirm you have read the policies."},
-    )
-
-    def __init__(self, *args: object, optional_kinds: Sequence[tuple[str, str]] = (),
-                 **kwargs: object) -> None:  # fmt: skip
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        for kind, title in optional_kinds:
-            self.fields[f"optional_{kind}"] = forms.BooleanField(
-                label=f"I also agree to: {title} (optional)", required=False
-            )
 
 
 class WaitlistForm(ContactFields):

@@ -2,11 +2,10 @@
 cancel, sign what is pending, book or move the rest of a course, ask the team when late."""
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,38 +14,40 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dermadesk.booking.pages import (
     client_ip,
-    consent_form,
-    course_count,
     course_session_views,
     day_page,
     link_problem,
     parse_start,
-    plan_starts,
     problem,
     times_page,
     zone_context,
 )
 from dermadesk.checkout.course import SessionView, interval_text
-from dermadesk.checkout.course_plan import (
-    course_plan_from,
-)
+from dermadesk.checkout.course_plan import course_choice
 from dermadesk.checkout.courses import (
     CourseChanged,
     LaterSessionsChanged,
     course_add_accepted,
+    course_can_be_added,
     later_sessions_move,
     later_sessions_proposal,
+    sessions_chosen,
+    starts_accepted,
 )
 from dermadesk.checkout.emails import booking_ics, late_change_request_send
+from dermadesk.checkout.forms import consent_form
 from dermadesk.checkout.manage import (
     change_notice,
     changeable_online,
+    course_cancel_online,
     course_sessions,
     managed_booking,
+    visit_cancel_online,
+    visit_move_online,
 )
 from dermadesk.checkout.policy import notice_in_words
+from dermadesk.checkout.visit_forms import visit_sign
 from dermadesk.patients.queries import consent_status
-from dermadesk.patients.services import visit_consents_sign
 from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import (
     Booking,
@@ -59,9 +60,6 @@ from dermadesk.scheduling.queries import (
 from dermadesk.scheduling.services import (
     SchedulingError,
     SlotTaken,
-    booking_cancel,
-    booking_reschedule,
-    series_cancel,
 )
 
 
@@ -86,7 +84,7 @@ def _manage_page_context(booking: Booking, token: str, now: datetime) -> dict[st
     moved = booking.sequence > 0 and booking.series_id is not None
     shift = _course_shift(booking, now) if moved and context["changeable"] else None
     return context | {
-        "offer_course": context["changeable"] and _can_add_course(booking),
+        "offer_course": context["changeable"] and course_can_be_added(booking),
         "offer_move_later": shift is not None and shift.needed,
         "interval": interval_text(booking.service.series_interval_days),
     }
@@ -124,7 +122,7 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     if request.method == "GET":
         return render(request, "booking/manage_cancel.html", _manage_context(booking, token, now))
-    cancelled = booking_cancel(booking=booking, now=now)
+    cancelled = visit_cancel_online(booking=booking, now=now)
     messages.success(request, "Your visit is cancelled. We have sent you an email to confirm.")
     return redirect("booking:manage", token=cancelled.manage_token or token)
 
@@ -184,7 +182,7 @@ def manage_move(request: HttpRequest, token: str) -> HttpResponse:
         return problem(request, "Please choose one of the times shown.")
     day = start.astimezone(booking.location.zone).date()
     try:
-        moved = booking_reschedule(booking=booking, start=start, now=now)
+        moved = visit_move_online(booking=booking, start=start, now=now)
     except SlotTaken as taken:
         alternatives = nearest_alternatives(
             service=booking.service, location=booking.location, around=start, now=now,
@@ -263,7 +261,9 @@ def manage_move_later(request: HttpRequest, token: str) -> HttpResponse:
         return _move_later_page(request, booking, token, shift, now)
     try:
         moved = later_sessions_move(
-            booking=booking, accepted_starts=_accepted(request.POST.get("starts", "")), now=now
+            booking=booking,
+            accepted_starts=starts_accepted(request.POST.get("starts", "")),
+            now=now,
         )
     except LaterSessionsChanged as changed:
         return _move_later_page(
@@ -282,42 +282,16 @@ def manage_move_later(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("booking:manage", token=token)
 
 
-def _accepted(value: str) -> list[datetime | None]:
-    """The starts the page showed, as it carried them ("" for a session without one)."""
-    try:
-        return [datetime.fromisoformat(part) if part else None for part in value.split(",")]
-    except ValueError:
-        return []  # altered: differs from any proposal, so it is shown again
-
-
-def _can_add_course(booking: Booking) -> bool:
-    """A visit booked on its own, of a treatment given as a course, for a known patient."""
-    return (
-        booking.series_id is None
-        and booking.service.offers_series
-        and booking.patient_id is not None
-    )
-
-
 def _add_course_page(
     request: HttpRequest, booking: Booking, token: str, count: int, now: datetime,
     *, status: int = 200, problem_text: str = "",
 ) -> HttpResponse:  # fmt: skip
-    service = booking.service
-    plan = course_plan_from(booking, count, now)
     return render(
         request,
         "booking/manage_course.html",
         _manage_context(booking, token, now)
-        | {
-            "count": count,
-            "choices": range(service.series_min_sessions, service.series_max_sessions + 1),
-            "interval": interval_text(service.series_interval_days),
-            "sessions": course_session_views(plan, booking),
-            "complete": plan.complete,
-            "starts": ",".join(plan_starts(plan)),
-            "problem": problem_text,
-        },
+        | course_choice(booking, count, now)
+        | {"problem": problem_text},
         status=status,
     )
 
@@ -328,11 +302,11 @@ def manage_add_course(request: HttpRequest, token: str) -> HttpResponse:
     booking = _changeable(request, token)
     if isinstance(booking, HttpResponse):
         return booking
-    if not _can_add_course(booking):
+    if not course_can_be_added(booking):
         return link_problem(request)
     service, now = booking.service, timezone.now()
     source = request.POST if request.method == "POST" else request.GET
-    count = course_count(source.get("sessions"), service, service.series_default_sessions)
+    count = sessions_chosen(source.get("sessions"), service, service.series_default_sessions)
     if count is None or count == 1:
         return _add_course_page(
             request, booking, token, service.series_default_sessions, now, status=400,
@@ -341,7 +315,7 @@ def manage_add_course(request: HttpRequest, token: str) -> HttpResponse:
         )  # fmt: skip
     if request.method == "GET":
         return _add_course_page(request, booking, token, count, now)
-    accepted = [start for start in _accepted(request.POST.get("starts", "")) if start]
+    accepted = [start for start in starts_accepted(request.POST.get("starts", "")) if start]
     try:
         booked = course_add_accepted(
             first_visit=booking, sessions=count, accepted_starts=accepted, now=now
@@ -373,9 +347,7 @@ def manage_cancel_course(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         context = _manage_context(booking, token, now)
         return render(request, "booking/manage_cancel_course.html", context)
-    # This session and the later ones (all further ahead than the notice, as this one is).
-    from_this = booking.starts_at - timedelta(microseconds=1)
-    sessions = series_cancel(series=booking.series, now=now, starting_after=from_this)
+    sessions = course_cancel_online(booking=booking, now=now)
     cancelled = len(sessions)
     messages.success(
         request,
@@ -400,16 +372,14 @@ def manage_consent(request: HttpRequest, token: str) -> HttpResponse:
     if not context["upcoming"] or consents.complete:
         messages.info(request, "There is nothing left to sign for this visit.")
         return redirect("booking:manage", token=token)
-    patient = booking.patient
 
     def sign(typed_name: str, optional_kinds: set[str]) -> None:
         # The manage link was sent to the patient's own address: it stands as their proof.
-        with transaction.atomic(durable=True):
-            visit_consents_sign(
-                patient=patient, consents=consents, optional_kinds=optional_kinds,
-                typed_name=typed_name, now=now, ip_address=client_ip(request),
-                user_agent=request.headers.get("User-Agent", ""), booking=booking,
-            )  # fmt: skip
+        visit_sign(
+            booking=booking, consents=consents, optional_kinds=optional_kinds,
+            typed_name=typed_name, now=now, ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )  # fmt: skip
 
     form, signed = consent_form(request, consents, sign)
     if signed:

@@ -1,45 +1,27 @@
 """What the patient's booking pages share: the problem page, the month of days, a day's times,
 the held time. Plain forms and redirects; JavaScript only enhances them."""
 
-from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from dermadesk.booking import calendar
 from dermadesk.booking.draft import Draft
-from dermadesk.booking.forms import ConsentForm, DetailsForm
-from dermadesk.checkout.checkout import CheckoutError, Person
+from dermadesk.booking.forms import DetailsForm
+from dermadesk.checkout.checkout import Person
+from dermadesk.checkout.choosing import month_of_days, times_of_day
 from dermadesk.checkout.course import SessionView
-from dermadesk.checkout.course_plan import (
-    planned_starts,
-    session_views,
-)
-from dermadesk.checkout.courses import sessions_allowed
+from dermadesk.checkout.course_plan import session_views
 from dermadesk.clinic.models import Location
 from dermadesk.limits.client import client_address
-from dermadesk.patients.login import proven_account
-from dermadesk.patients.models import PatientAccount
-from dermadesk.patients.queries import ConsentStatus
-from dermadesk.patients.services import (
-    NameMismatch,
-    PatientError,
-)
 from dermadesk.scheduling import reach
 from dermadesk.scheduling.models import (
     Booking,
     BookingStatus,
     Service,
-)
-from dermadesk.scheduling.queries import (
-    available_slots,
-    service_rules,
 )
 from dermadesk.scheduling.series import SeriesPlan
 
@@ -88,38 +70,24 @@ def day_page(
 ) -> HttpResponse:
     """The month of days for ``service``: free ones link to their times, full ones say so."""
     now = timezone.now()
-    zone = location.zone
-    today = now.astimezone(zone).date()
     try:
-        first = calendar.month_start(request.GET.get("month"), today)
+        month = month_of_days(
+            service=service, location=location, month=request.GET.get("month"), now=now,
+            ignoring_booking=ignoring_booking,
+        )  # fmt: skip
     except ValueError:
         return problem(request, "Please choose a month from the calendar.")
-    rules = service_rules(service)
-    last_bookable = (now + (rules.horizon or timedelta(days=365))).astimezone(zone).date()
-    first = min(max(first, today.replace(day=1)), last_bookable.replace(day=1))
-    month_end = calendar.next_month(first)
-    slots = available_slots(
-        service=service,
-        location=location,
-        start=datetime.combine(first, time(0), tzinfo=zone),
-        end=datetime.combine(month_end, time(0), tzinfo=zone),
-        now=now,
-        ignoring_booking=ignoring_booking,
-    )
-    previous = calendar.previous_month(first)
     return render(
         request,
         "booking/choose_day.html",
         {
             "service": service,
             "step": 2,
-            "month": first,
-            "days": calendar.month_days(
-                first, (s.start for s in slots), zone, today, last_bookable
-            ),
+            "month": month.month,
+            "days": month.days,
             "day_link_base": day_link_base,
-            "previous_month": previous if previous >= today.replace(day=1) else None,
-            "next_month": month_end if month_end <= last_bookable else None,
+            "previous_month": month.previous_month,
+            "next_month": month.next_month,
             **zone_context(location, now),
             **(extra or {}),
         },
@@ -142,15 +110,6 @@ def times_page(
 ) -> HttpResponse:
     """The free start times of one day, grouped by part of day, each a button."""
     now = timezone.now()
-    zone = location.zone
-    slots = available_slots(
-        service=service,
-        location=location,
-        start=datetime.combine(day, time(0), tzinfo=zone),
-        end=datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone),
-        now=now,
-        ignoring_booking=ignoring_booking,
-    )
     return render(
         request,
         "booking/choose_time.html",
@@ -158,11 +117,17 @@ def times_page(
             "service": service,
             "step": 3,
             "day": day,
-            "parts": calendar.parts_of_day((s.start for s in slots), zone),
+            "parts": times_of_day(
+                service=service,
+                location=location,
+                day=day,
+                now=now,
+                ignoring_booking=ignoring_booking,
+            ),
             "time_action": time_action,
             "day_page": day_page,
             "problem": problem_text,
-            "alternatives": [a.astimezone(zone) for a in alternatives or []],
+            "alternatives": [a.astimezone(location.zone) for a in alternatives or []],
             **zone_context(location, now),
             **(extra or {}),
         },
@@ -210,51 +175,6 @@ def course_session_views(plan: SeriesPlan, first: Booking) -> list[SessionView]:
     return session_views(plan, service=first.service, location=first.location)
 
 
-def plan_starts(plan: SeriesPlan) -> list[str]:
-    """The proposed starts, as the page carries them to compare with a fresh plan."""
-    return [start.isoformat() for start in planned_starts(plan)]
-
-
-def course_count(value: str | None, service: Service, default: int) -> int | None:
-    """The number of sessions asked for: 1 (only the first) or within the course's limits."""
-    try:
-        count = int(value) if value else default
-    except ValueError:
-        return None
-    if count == 1 or sessions_allowed(service, count):
-        return count
-    return None
-
-
-def consent_form(
-    request: HttpRequest, consents: ConsentStatus, sign: Callable[[str, set[str]], object]
-) -> tuple[ConsentForm, bool]:
-    """The consent form, and on a valid POST ``sign(typed_name, optional_kinds)`` called.
-
-    Returns the form (with its errors) and whether the documents were signed.
-    """
-    optional = [(item.document.kind, item.document.title) for item in consents.optional]
-    if request.method != "POST":
-        return ConsentForm(optional_kinds=optional), False
-    form = ConsentForm(request.POST, optional_kinds=optional)
-    if not form.is_valid():
-        return form, False
-    chosen = {
-        item.document.kind
-        for item in consents.optional
-        if form.cleaned_data.get(f"optional_{item.document.kind}")
-    }
-    try:
-        sign(form.cleaned_data["typed_name"], chosen)
-    except NameMismatch as mismatch:
-        form.add_error("typed_name", str(mismatch))
-        return form, False
-    except (PatientError, CheckoutError) as refused:
-        form.add_error(None, str(refused))
-        return form, False
-    return form, True
-
-
 def client_ip(request: HttpRequest) -> str | None:
     """The address the request came from (behind a trusted proxy, the one it saw), as
     recorded with a signature."""
@@ -277,18 +197,3 @@ def draft_person(draft: Draft) -> Person | None:
         given_name=details["given_name"], family_name=details["family_name"],
         email=details["email"], phone=details["phone"], date_of_birth=born,
     )  # fmt: skip
-
-
-def proven_email(request: HttpRequest) -> str | None:
-    """The email address this browser proved with a code (its patient sign-in), if any."""
-    account = proven_account(request.user)
-    return account.email if account is not None else None
-
-
-def sign_in(request: HttpRequest, account: PatientAccount) -> None:
-    """Sign the patient in: this browser has proved the address, for a while.
-
-    The sign-in ends after ``PATIENT_SESSION_MINUTES`` without a step taken.
-    """
-    login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
-    request.session.set_expiry(settings.PATIENT_SESSION_MINUTES * 60)

@@ -16,11 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dermadesk.booking.draft import Draft
-from dermadesk.booking.forms import CodeForm, DetailsForm, ScreeningForm
+from dermadesk.booking.forms import DetailsForm
 from dermadesk.booking.pages import (
     client_ip,
-    consent_form,
-    course_count,
     course_session_views,
     day_page,
     draft_person,
@@ -29,10 +27,7 @@ from dermadesk.booking.pages import (
     location_from,
     online_service,
     parse_start,
-    plan_starts,
     problem,
-    proven_email,
-    sign_in,
     start_again,
     times_page,
     zone_context,
@@ -55,13 +50,21 @@ from dermadesk.checkout.checkout import (
 from dermadesk.checkout.course import interval_text
 from dermadesk.checkout.course_plan import (
     course_plan_from,
+    plan_starts,
 )
-from dermadesk.checkout.courses import CourseChanged
+from dermadesk.checkout.courses import CourseChanged, sessions_chosen
+from dermadesk.checkout.forms import CodeForm, ScreeningForm, consent_form
 from dermadesk.checkout.manage import (
     change_notice,
 )
 from dermadesk.checkout.policy import notice_in_words
-from dermadesk.checkout.signin import same_email, sign_in_code_check, sign_in_code_send
+from dermadesk.checkout.signin import (
+    proven_email,
+    same_email,
+    sign_in,
+    sign_in_code_check,
+    sign_in_code_send,
+)
 from dermadesk.limits.client import hold_holder
 from dermadesk.limits.pages import rate_limited
 from dermadesk.limits.pages import refused as limits_refused
@@ -220,7 +223,7 @@ def course(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     source = request.POST if request.method == "POST" else request.GET
     default = draft.series_count or service.series_default_sessions
-    count = course_count(source.get("sessions"), service, default)
+    count = sessions_chosen(source.get("sessions"), service, default)
     if count is None:
         return _course_page(
             request, held, default, now, status=400,

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dermadesk.checkout.course import SessionView
+from dermadesk.checkout.course import SessionView, interval_text
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.engine import Preference, Slot
 from dermadesk.scheduling.models import Booking, Resource, ResourceKind, Service
@@ -56,6 +56,27 @@ def first_session(
 def planned_starts(plan: SeriesPlan) -> list[datetime]:
     """The proposed start of every session that has one, in order."""
     return [session.slot.start for session in plan.sessions if session.slot is not None]
+
+
+def course_choice(first: Booking, count: int, now: datetime) -> dict[str, Any]:
+    """What ``patient/course_choice.html`` shows to book the rest of a course after ``first``
+    (the manage link's page and the portal's): the numbers of sessions to choose from, the
+    dates proposed for ``count``, and the starts the page carries back to compare."""
+    service = first.service
+    plan = course_plan_from(first, count, now)
+    return {
+        "count": count,
+        "choices": range(service.series_min_sessions, service.series_max_sessions + 1),
+        "interval": interval_text(service.series_interval_days),
+        "sessions": session_views(plan, service=service, location=first.location),
+        "complete": plan.complete,
+        "starts": ",".join(plan_starts(plan)),
+    }
+
+
+def plan_starts(plan: SeriesPlan) -> list[str]:
+    """The proposed starts, as a page carries them to compare with a fresh plan."""
+    return [start.isoformat() for start in planned_starts(plan)]
 
 
 def session_views(plan: SeriesPlan, *, service: Service, location: Location) -> list[SessionView]:

@@ -120,6 +120,37 @@ def sessions_allowed(service: Service, count: int) -> bool:
     return service.course_length_refusal(count) is None
 
 
+def sessions_chosen(value: str | None, service: Service, default: int) -> int | None:
+    """The number of sessions a page asked for (``default`` when empty): 1 (only the first)
+    or within the course's limits; None for anything else."""
+    try:
+        count = int(value) if value else default
+    except ValueError:
+        return None
+    if count == 1 or sessions_allowed(service, count):
+        return count
+    return None
+
+
+def starts_accepted(value: str) -> list[datetime | None]:
+    """The starts a page showed, as it carried them (comma-separated; "" for a session
+    without one). Altered text gives ``[]``, which differs from any proposal."""
+    try:
+        return [datetime.fromisoformat(part) if part else None for part in value.split(",")]
+    except ValueError:
+        return []
+
+
+def course_can_be_added(booking: Booking) -> bool:
+    """A visit booked on its own, of a treatment given as a course, for a known patient: the
+    rest of its course can be booked after it (``course_add_accepted``)."""
+    return (
+        booking.series_id is None
+        and booking.service.offers_series
+        and booking.patient_id is not None
+    )
+
+
 # Proposing
 
 

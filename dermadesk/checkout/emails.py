@@ -24,8 +24,9 @@ from dermadesk.alerts.models import AlertKind
 from dermadesk.alerts.services import alert_raise, moment_in_words
 from dermadesk.checkout.course import session_label
 from dermadesk.checkout.ics import CalendarVisit, visit_ics, visits_ics
-from dermadesk.notifications.models import OutboundMessage, TemplateKey
+from dermadesk.notifications.models import Channel, OutboundMessage, TemplateKey
 from dermadesk.notifications.services import Attachment, message_enqueue, messages_cancel
+from dermadesk.patients.queries import sms_agreed
 from dermadesk.scheduling.models import Booking, BookingStatus
 from dermadesk.scheduling.signals import BookingChange
 
@@ -33,6 +34,8 @@ REMINDERS = (
     (TemplateKey.BOOKING_REMINDER_48H, timedelta(hours=48), "reminder-48h"),
     (TemplateKey.BOOKING_REMINDER_24H, timedelta(hours=24), "reminder-24h"),
 )
+# The one reminder also sent by text message, to patients who agreed to texts (the portal).
+SMS_REMINDER = TemplateKey.BOOKING_REMINDER_24H
 ARRIVE_EARLY = "Please arrive 10 minutes early so numbing cream can be applied."
 
 
@@ -119,6 +122,13 @@ def _queue_reminders(
             private=private,
             now=now,
         )
+        if template == SMS_REMINDER and sms_agreed(booking.patient) and booking.patient:
+            message_enqueue(
+                template=template, to=booking.patient.phone, context=context,
+                location=booking.location, idempotency_key=_key(booking, f"{what}-sms"),
+                channel=Channel.SMS, sms_agreed=True, due_at=due, expires_at=booking.starts_at,
+                now=now,
+            )  # fmt: skip
 
 
 def queue_booking_messages(
@@ -275,7 +285,9 @@ def late_change_request_send(*, booking: Booking, wish: str, now: datetime) -> b
                 f"change online. Please call them back: {patient.phone or 'no phone given'}, "
                 f"{patient.email}. The visit stays booked until someone changes it."
             ),
-            link=admin_url,
+            # The visit on the staff calendar, where the front desk moves or cancels it.
+            link=reverse("staff:visit", args=[booking.pk]),
+            patient_id=patient.pk,
             now=now,
         )
         message_enqueue(

@@ -1,5 +1,8 @@
-"""Staff forms of the admin's course booking: they check input, the use-cases do the rest."""
+"""Forms the patient's pages share (the email code, the health questions, consent), whichever
+edge shows them (the booking pages, the portal), and the staff forms of the admin's course
+booking. They check input; the use-cases do the rest."""
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -7,9 +10,14 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget, AdminTimeWidget, AutocompleteSelect
+from django.http import HttpRequest
 
+from dermadesk.checkout.checkout import CheckoutError
 from dermadesk.clinic.models import Location
+from dermadesk.patients.queries import ConsentStatus
+from dermadesk.patients.services import NameMismatch, PatientError
 from dermadesk.scheduling.models import Resource, ResourceKind, Series, Service
+from dermadesk.screening.models import AnswerType, Question
 
 
 def course_choice_errors(form: forms.Form, data: dict[str, Any]) -> None:
@@ -69,3 +77,110 @@ class CourseBookingForm(forms.Form):
         day: date = self.cleaned_data["first_date"]
         clock: time = self.cleaned_data["first_time"]
         return datetime.combine(day, clock, tzinfo=location.zone)
+
+
+# The patient's forms
+
+
+class CodeForm(forms.Form):
+    """The six-digit code from the email that shows the address is the patient's."""
+
+    code = forms.CharField(
+        label="Code from the email",
+        max_length=12,
+        help_text="Six digits, for example 482913.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class ScreeningForm(forms.Form):
+    """The questionnaire's questions for one treatment, as form fields keyed by question key.
+
+    Only the shape of each answer is checked here; the rules module judges them.
+    """
+
+    def __init__(self, *args: object, questions: Sequence[Question], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for question in questions:
+            self.fields[question.key] = self._field(question)
+
+    @staticmethod
+    def _field(question: Question) -> forms.Field:
+        common: dict[str, Any] = {
+            "label": question.text,
+            "help_text": question.help_text,
+            "required": question.required,
+        }
+        if question.answer_type == AnswerType.YES_NO:
+            return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+        if question.answer_type == AnswerType.CHOICE:
+            return forms.ChoiceField(
+                choices=question.choice_pairs, widget=forms.RadioSelect, **common
+            )
+        if question.answer_type == AnswerType.DATE:
+            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return forms.DecimalField(max_digits=6, decimal_places=1, **common)
+
+    def answers(self) -> dict[str, str]:
+        """The answers as the screening service takes them (text; dates as YYYY-MM-DD)."""
+        return {
+            key: value.isoformat() if isinstance(value, date) else str(value)
+            for key, value in self.cleaned_data.items()
+            if value not in (None, "")
+        }
+
+
+class ConsentForm(forms.Form):
+    """Policies and consent: each required document signed with the typed full name."""
+
+    typed_name = forms.CharField(
+        label="Type your full name to sign",
+        max_length=200,
+        help_text="As you gave it in your details.",
+    )
+    policies = forms.BooleanField(
+        label="I have read the visit and cancellation policies above.",
+        error_messages={"required": "Please confirm you have read the policies."},
+    )
+
+    def __init__(self, *args: object, optional_kinds: Sequence[tuple[str, str]] = (),
+                 **kwargs: object) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for kind, title in optional_kinds:
+            self.fields[f"optional_{kind}"] = forms.BooleanField(
+                label=f"I also agree to: {title} (optional)", required=False
+            )
+
+
+def consent_form(
+    request: HttpRequest, consents: ConsentStatus, sign: Callable[[str, set[str]], object]
+) -> tuple[ConsentForm, bool]:
+    """The consent form, and on a valid POST ``sign(typed_name, optional_kinds)`` called.
+
+    Returns the form (with its errors) and whether the documents were signed.
+    """
+    optional = [(item.document.kind, item.document.title) for item in consents.optional]
+    if request.method != "POST":
+        return ConsentForm(optional_kinds=optional), False
+    form = ConsentForm(request.POST, optional_kinds=optional)
+    if not form.is_valid():
+        return form, False
+    chosen = {
+        item.document.kind
+        for item in consents.optional
+        if form.cleaned_data.get(f"optional_{item.document.kind}")
+    }
+    try:
+        sign(form.cleaned_data["typed_name"], chosen)
+    except NameMismatch as mismatch:
+        form.add_error("typed_name", str(mismatch))
+        return form, False
+    except (PatientError, CheckoutError) as refused:
+        form.add_error(None, str(refused))
+        return form, False
+    return form, True

@@ -10,14 +10,16 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import login
 from django.core import signing
 from django.db import transaction
+from django.http import HttpRequest
 
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.models import TemplateKey
 from dermadesk.notifications.services import message_enqueue
 from dermadesk.patients.identity import normalize_email
-from dermadesk.patients.login import login_code_issue, login_code_verify
+from dermadesk.patients.login import login_code_issue, login_code_verify, proven_account
 from dermadesk.patients.models import PatientAccount
 
 PROOF_SALT = "dermadesk.checkout.email-proof"
@@ -68,3 +70,27 @@ def same_email(typed: str, proven: str | None) -> bool:
     """Whether the address typed is the one proven (case and spaces aside)."""
     # Patients are found by email in any case (see ``patients.queries.find_patient``).
     return proven is not None and normalize_email(typed).lower() == normalize_email(proven).lower()
+
+
+# In a browser: the sign-in is a Django login of the address's account, for a while.
+
+
+def sign_in(request: HttpRequest, account: PatientAccount) -> None:
+    """Sign the patient in: this browser has proved the address, for a while.
+
+    The sign-in ends after ``PATIENT_SESSION_MINUTES`` without a page asked for (each
+    request that saves the session starts the time again; ``session_touch`` does).
+    """
+    login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+    session_touch(request)
+
+
+def session_touch(request: HttpRequest) -> None:
+    """Start the patient's idle time again (``PATIENT_SESSION_MINUTES``) from this request."""
+    request.session.set_expiry(settings.PATIENT_SESSION_MINUTES * 60)
+
+
+def proven_email(request: HttpRequest) -> str | None:
+    """The email address this browser proved with a code (its patient sign-in), if any."""
+    account = proven_account(request.user)
+    return account.email if account is not None else None

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dermadesk.alerts.queries import open_alerts, recently_resolved
 from dermadesk.alerts.services import AlertNotFound, alert_resolve
 from dermadesk.contact.inbox_shared import clinic_zone
-from dermadesk.staff.pages import staff_page, staff_user
+from dermadesk.staff.pages import audit_view, staff_page, staff_user
 from dermadesk.staff.roles import Action
 
 ALERTS_PAGE_SIZE = 50
@@ -35,13 +35,18 @@ def may_open(request: HttpRequest, link: str) -> bool:
 def alerts(request: HttpRequest) -> HttpResponse:
     page = Paginator(open_alerts(), ALERTS_PAGE_SIZE).get_page(request.GET.get("page"))
     shown = [(alert, bool(alert.link) and may_open(request, alert.link)) for alert in page]
+    # The open alerts' words name patients (a late change gives their phone and email): each
+    # patient shown is written in the trail once per page, as their record page would be.
+    resolved = list(recently_resolved())
+    for patient_id in sorted({a.patient_id for a in [*page, *resolved] if a.patient_id}):
+        audit_view(request, patient_id=patient_id, what="alerts", detail="alerts list")
     return render(
         request,
         "contact/inbox/alerts.html",
         {
             "page": page,
             "shown": shown,
-            "resolved": recently_resolved(),
+            "resolved": resolved,
             **clinic_zone(timezone.now()),
         },
     )

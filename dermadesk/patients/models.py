@@ -185,3 +185,90 @@ class ConsentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} signed {self.document}"
+
+
+class SmsConsentEnd(models.TextChoices):
+    PORTAL = "portal", "Stopped in the portal"
+    REPLY_STOP = "reply_stop", "Replied STOP"
+    NEW_NUMBER = "new_number", "Agreed again for another number"
+
+
+class SmsConsent(models.Model):
+    """A patient's agreement to receive text messages at one number: when, the exact words
+    agreed to, from which address and browser; and when and how it ended.
+
+    Text messages go only to the number of an agreement still open (``sms_agreed``); a
+    changed phone number needs a new agreement. Rows are kept when it ends, as evidence.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sms_consents")
+    phone = models.CharField(max_length=16, help_text="E.164: the number agreed to.")
+    wording = models.TextField(help_text="The words the patient agreed to, exactly as shown.")
+    agreed_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=USER_AGENT_LENGTH, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_how = models.CharField(max_length=12, choices=SmsConsentEnd.choices, blank=True)
+
+    class Meta:
+        ordering = ("-agreed_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(ended_at__isnull=True),
+                name="sms_consent_one_open_per_patient",
+            ),
+        ]
+        indexes = [models.Index(fields=["phone"], name="sms_consent_phone_idx")]
+
+    def __str__(self) -> str:
+        return f"Text messages agreed by patient {self.patient_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class DataRequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+
+
+class DataRequest(models.Model):
+    """A patient's request for a copy of everything held on them (the right of access),
+    answered by the staff within ``DATA_REQUEST_DAYS`` (``due_at``)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="data_requests")
+    status = models.CharField(
+        max_length=10, choices=DataRequestStatus.choices, default=DataRequestStatus.OPEN
+    )
+    requested_at = models.DateTimeField()
+    due_at = models.DateTimeField(help_text="The end of the clock the law gives to answer.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(max_length=500, blank=True, help_text="How it was answered.")
+
+    class Meta:
+        ordering = ("due_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(status="open"),
+                name="data_request_one_open_per_patient",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=models.Q(status="open"), name="data_request_open_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Data request {self.pk} (patient {self.patient_id})"

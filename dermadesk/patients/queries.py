@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from dermadesk.patients.identity import search_terms
-from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient
+from dermadesk.patients.models import ConsentDocument, ConsentSignature, Patient, SmsConsent
 from dermadesk.scheduling.models import Service
 
 
@@ -140,3 +140,30 @@ def consent_status(*, patient: Patient | None, service: Service, now: datetime) 
             for document in sorted(documents, key=lambda d: (not d.required, d.kind))
         )
     )
+
+
+def patients_of_email(email: str) -> list[Patient]:
+    """The records under ``email`` (any case): one per date of birth, oldest record first.
+
+    Whoever proved the address sees each of them (see ``PatientAccount``).
+    """
+    return list(
+        Patient.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=Lower(Value(email.strip())))
+        .order_by("pk")
+    )
+
+
+def sms_consent_open(patient: Patient) -> SmsConsent | None:
+    """The patient's agreement to text messages still open, at their number now; else None."""
+    if not patient.phone:
+        return None
+    return SmsConsent.objects.filter(
+        patient=patient, phone=patient.phone, ended_at__isnull=True
+    ).first()
+
+
+def sms_agreed(patient: Patient | None) -> bool:
+    """Whether text messages may go to ``patient``'s phone: what callers of the outbox pass
+    as ``message_enqueue(sms_agreed=...)``."""
+    return patient is not None and sms_consent_open(patient) is not None

@@ -1,1 +1,1 @@
-"""The patient portal: a patient signed in by an email code sees and manages what the clinic holds."""
+"""The patient portal: a patient signed in by an email code sees and manages their own data."""

@@ -4,7 +4,6 @@ new recovery codes, a new password, their calendar feed. Only ever the signed-in
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from dermadesk.staff.calendar_feed import (
     calendar_feed_stop,
     feed_provider,
 )
+from dermadesk.staff.forms import StaffPasswordChangeForm
 from dermadesk.staff.middleware import is_signed_in_staff
 from dermadesk.staff.models import CalendarFeed
 from dermadesk.staff.pages import nav_items, not_allowed, staff_user
@@ -115,7 +115,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if not is_signed_in_staff(request):
         return not_allowed(request)
     user = staff_user(request)
-    form = PasswordChangeForm(user, request.POST or None)
+    form = StaffPasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 
 
 class SecondFactorForm(forms.Form):
@@ -21,3 +24,15 @@ class SetupCodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+class StaffPasswordChangeForm(PasswordChangeForm):
+    """Django's form, its help said in one sentence (its list of rules is a ``<ul>``, which
+    may not sit in the field's paragraph)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters, not a common password, not only digits and not like "
+            "your name or username."
+        )

@@ -13,4 +13,5 @@ SECTIONS: list[dict[str, Any]] = [
     {"label": "Stock", "url": "staff:stock", "action": Action.STOCK},
     {"label": "Reports", "url": "staff:reports", "action": Action.REPORTS},
     {"label": "Audit trail", "url": "staff:audit", "action": Action.AUDIT_TRAIL},
+    {"label": "Data requests", "url": "staff:data_requests", "action": Action.DATA_REQUESTS},
 ]

@@ -14,7 +14,6 @@ YEARS_BACK = 10
 def _month_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=label,
-        max_length=7,
         help_text="Year and month, like 2026-03.",
         widget=forms.TextInput(attrs={"type": "month", "inputmode": "numeric"}),
         error_messages={"required": "Please give a month as year and month, like 2026-03."},

@@ -4,6 +4,7 @@ from dermadesk.staff import account_pages, login_pages
 from dermadesk.staff.audit_urls import urlpatterns as audit_urls
 from dermadesk.staff.calendar_urls import urlpatterns as calendar_urls
 from dermadesk.staff.chart_urls import urlpatterns as chart_urls
+from dermadesk.staff.data_request_urls import urlpatterns as data_request_urls
 from dermadesk.staff.patient_urls import urlpatterns as patient_urls
 from dermadesk.staff.report_urls import urlpatterns as report_urls
 
@@ -25,4 +26,5 @@ urlpatterns = [
     *patient_urls,
     *report_urls,
     *audit_urls,
+    *data_request_urls,
 ]

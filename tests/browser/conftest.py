@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,6 +33,11 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", SERVER_HOST)
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ContextFactory = Callable[..., BrowserContext]
+
+# How long an expectation waits for the page to show what it should. Playwright's 5 s is
+# too short on a machine running other work besides (a page that builds a day of free
+# times took longer once, under a load of 5 on 2 cores); a real failure still fails.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session", autouse=True)

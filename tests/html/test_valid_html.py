@@ -25,6 +25,7 @@ from django.test import Client
 from dermadesk.api.tests.calls import answers_for
 from dermadesk.checkout.tests.signin import latest_code
 from dermadesk.clinic.models import Location
+from dermadesk.patients.models import Patient
 from dermadesk.scheduling.models import Service
 from dermadesk.website.models import Page
 
@@ -153,6 +154,29 @@ def waitlist(pages: Pages) -> None:
     pages.post("waitlist joined", "/book/micro-needling/waitlist/", joined)
 
 
+def portal_pages(pages: Pages) -> None:
+    """The portal: signing in from a fresh browser, then (as Ada, who booked above) every
+    page of hers."""
+    fresh = Pages(Client())
+    fresh.get("portal sign-in", "/portal/")
+    fresh.post("portal sign-in with mistakes", "/portal/", {"email": "nope"}, status=400)
+    fresh.redirect("/portal/", {"email": "ada@example.com"}, "/portal/code/")
+    fresh.get("portal code", "/portal/code/")
+    fresh.post("portal code missing", "/portal/code/", {"code": ""}, status=400)
+    pages.html.update(fresh.html)
+    home = pages.get("portal home", "/portal/")
+    visit = re.search(r'href="(/portal/visits/\d+/)"', home)
+    assert visit, "the portal lists no visit"
+    pages.get("portal visit", visit.group(1))
+    pages.get("portal move: days", f"{visit.group(1)}move/")
+    pages.get("portal move: times", f"{visit.group(1)}move/{DAY}/")
+    pages.get("portal cancel", f"{visit.group(1)}cancel/")
+    pages.get("portal messages", "/portal/messages/")
+    pages.get("portal preferences", "/portal/preferences/")
+    ada = Patient.objects.get(email="ada@example.com")
+    pages.post("portal data", "/portal/data/request/", {"patient": ada.pk})
+
+
 def vnu_errors(folder: Path) -> list[str]:
     """vnu's errors on every file in the folder, one line each: file, line, message."""
     java = shutil.which("java")
@@ -179,6 +203,7 @@ def test_every_public_page_and_booking_step_is_valid_html(
     with time_machine.travel(NOW, tick=False):
         public_pages(pages)
         booking_steps(pages, clinic)
+        portal_pages(pages)
         course_steps(pages, clinic)
         screening_outcome(pages, clinic)
         waitlist(pages)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dermadesk.booking.calendar import month_days, month_start, parts_of_day
+from dermadesk.checkout.calendar import month_days, month_start, parts_of_day
 from dermadesk.checkout.ics import CalendarVisit, visit_ics
 from dermadesk.checkout.policy import change_allowed_online, notice_in_words
 

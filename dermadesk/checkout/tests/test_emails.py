@@ -183,7 +183,8 @@ def test_a_late_request_raises_one_alert_for_the_staff_with_how_to_call_back(
         "Thursday 26 November 2026 at 10:00 a.m. CST"
     )
     assert "+12175550199" in alert.what and "ada@example.com" in alert.what
-    assert alert.link == f"/admin/scheduling/booking/{booking.pk}/change/"
+    assert alert.link == f"/staff/visits/{booking.pk}/"
+    assert alert.patient_id == patient.pk  # showing it is audited against her
 
 
 def test_asking_on_the_manage_page_within_the_notice_keeps_the_visit(

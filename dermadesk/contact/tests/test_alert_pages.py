@@ -1,6 +1,6 @@
 """The alerts page: open alerts newest first, each resolved with a button, once."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -8,7 +8,9 @@ from django.test import Client
 
 from dermadesk.alerts.models import Alert, AlertKind
 from dermadesk.alerts.services import alert_raise
+from dermadesk.audit.models import AuditAction, AuditEvent
 from dermadesk.clinic.models import Location
+from dermadesk.patients.models import Patient
 from dermadesk.staff.roles import Role
 from dermadesk.staff.tests.people import signed_in, staff_member
 
@@ -86,3 +88,22 @@ def test_resolving_is_a_post_only(clinician_client: Client) -> None:
     assert clinician_client.get(f"/staff/inbox/alerts/{alert.pk}/resolve/").status_code == 405
     alert.refresh_from_db()
     assert alert.is_open
+
+
+def test_showing_an_alert_that_names_a_patient_is_written_in_the_audit_trail(
+    clinician_client: Client,
+) -> None:
+    ada = Patient.objects.create(
+        given_name="Ada", family_name="Lovelace", email="ada@example.com",
+        date_of_birth=date(1990, 4, 21),
+    )  # fmt: skip
+    alert_raise(
+        kind=AlertKind.LATE_CHANGE, about="booking:1:0", patient_id=ada.pk,
+        what="Ada Lovelace would like to move their visit: +12175550199", now=NOW,
+    )  # fmt: skip
+    raised("waitlist:3", "A waitlist place ended without a time.")  # names no patient
+    assert "Ada Lovelace" in clinician_client.get("/staff/inbox/alerts/").text
+    [event] = AuditEvent.objects.all()
+    assert (event.patient_id, event.action, event.what) == (ada.pk, AuditAction.VIEW, "alerts")
+    assert event.actor is not None and event.actor.username == "lee"
+    assert event.actor_role == "Clinician"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from dermadesk.scheduling.models import Service
+from dermadesk.website.markup import render_markdown
 
 register = template.Library()
 
@@ -28,3 +29,9 @@ def booking_url(service: Service | None) -> str:
     if service is None:
         return reverse("booking:start")
     return reverse("booking:day", args=[service.slug])
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Staff-written Markdown (consent texts) as sanitized HTML."""
+    return mark_safe(render_markdown(text))  # noqa: S308 -- sanitized by nh3

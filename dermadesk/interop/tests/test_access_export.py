@@ -92,6 +92,7 @@ def test_every_table_that_points_to_patients_has_a_section() -> None:
     """A new kind of patient data (charts, photos) must join the copy as a section."""
     covered = {"scheduling.Booking", "scheduling.Series", "screening.ScreeningResponse",
                "patients.ConsentSignature", "patients.SmsConsent", "patients.DataRequest",
+               "charting.Chart", "charting.Complication", "charting.RecallLetter",
                }  # fmt: skip
     pointing = {
         f"{model._meta.app_label}.{model.__name__}"

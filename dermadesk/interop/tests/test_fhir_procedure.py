@@ -16,6 +16,8 @@ from dermadesk.charting.services import (
     chart_save,
     chart_sign,
 )
+from dermadesk.interop.access import access_copy
+from dermadesk.interop.access_pdf import access_html
 from dermadesk.interop.export import patient_export
 from dermadesk.interop.tests.conftest import Booked
 from dermadesk.interop.tests.fhir_models import parsed, resources
@@ -87,3 +89,10 @@ def test_an_amended_chart_exports_as_it_stands_and_says_it_was_amended(
     notes = [note["text"] for note in procedure["note"]]
     assert "Forehead: needle depth 0.30 mm, 2 passes" in notes
     assert any("amended after signing" in line for line in notes)
+
+
+def test_the_patients_own_copy_holds_the_chart_as_it_stands(charted: Chart, ada: Booked) -> None:
+    [record] = access_copy(ada.patient, now=NOW)["sections"]["treatment_records"]
+    assert record["record"]["Cheeks: depth (mm)"] == "0.50"
+    assert record["status"] == "Being written"
+    assert "Cheeks: depth (mm)" in access_html(ada.patient, now=NOW)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dermadesk.staff",
     "dermadesk.backups",
     "dermadesk.interop",
+    "dermadesk.charting",
     "dermadesk.portal",
     "dermadesk.aftercare",
     "dermadesk.photos",
@@ -231,6 +232,10 @@ AFTERCARE_LINK_DAYS = env_int("AFTERCARE_LINK_DAYS", 14)
 # of the day they were given.
 SCREENING_VALID_DAYS = env_int("SCREENING_VALID_DAYS", 90)
 
+# The treatment record: the share (percent, 0-100) of signed charts the medical director
+# reviews at random, besides every chart with a complication or a depth beyond scope.
+CHART_REVIEW_SHARE_PERCENT = env_int("CHART_REVIEW_SHARE_PERCENT", 10)
+
 # Patients sign in (and prove their email address before anything stored on them is shown
 # or changed) with a code sent by email: django-otp's email device.
 PATIENT_CODE_MINUTES = env_int("PATIENT_CODE_MINUTES", 10)
@@ -295,6 +300,10 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
             "manage_digest", "holder_session", "holder_address", "holder_email", "updated_at",
         ],
     },
+    # The treatment record keeps its own amendments; these keep every save beside them.
+    {"model": "charting.Chart", "exclude_fields": ["updated_at", "signed_record"]},
+    "charting.ChartArea",
+    {"model": "charting.Complication", "exclude_fields": ["updated_at"]},
 )  # fmt: skip
 
 # How long a time freed for someone on the waitlist is held for them to take it.

@@ -42,6 +42,19 @@ def over_scope_areas(facts: ChartFacts) -> list[str]:
     return sorted(a for a, d in facts.depths_mm.items() if d > facts.scope.max_depth_mm)
 
 
+def cosign_covers(
+    depths_mm: Mapping[str, Decimal], max_depth_mm: Decimal, cosigned_mm: Mapping[str, Decimal]
+) -> bool:
+    """Whether a manager's co-signature (area → the depth they co-signed) covers every area
+    charted beyond ``max_depth_mm``: a depth made deeper after the co-signature needs a new one.
+    """
+    return all(
+        area in cosigned_mm and depth <= cosigned_mm[area]
+        for area, depth in depths_mm.items()
+        if depth > max_depth_mm
+    )
+
+
 def completion_refusals(facts: ChartFacts) -> list[str]:
     """Why the chart cannot be completed and signed yet (empty: it can)."""
     reasons = []

@@ -24,6 +24,8 @@ from dermadesk.alerts.models import AlertKind
 from dermadesk.alerts.services import alert_raise, alerts_resolve_about, day_in_words
 from dermadesk.audit.models import AuditAction, AuditEvent
 from dermadesk.audit.services import audit_record
+from dermadesk.charting.models import Chart, Complication, RecallLetter
+from dermadesk.charting.queries import chart_record
 from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import (
     ConsentSignature,
@@ -213,6 +215,66 @@ def photo_consents(patient: Patient) -> Value:
     ]
 
 
+def treatment_records(patient: Patient) -> Value:
+    """Each visit's chart as it stands, in words, with its signature and amendments."""
+    charts = (
+        Chart.objects.filter(patient=patient)
+        .select_related(
+            "booking__service",
+            "booking__location",
+            "clinician",
+            "device",
+            "cartridge_lot",
+            "prp_kit_lot",
+        )
+        .prefetch_related("areas", "amendments", "reviews")
+        .order_by("booking__starts_at", "pk")
+    )
+    return [
+        {
+            "visit number": chart.booking_id,
+            "treatment": chart.booking.service.name,
+            "visit": _when(chart.booking.starts_at.astimezone(chart.booking.location.zone)),
+            "clinician": chart.clinician.get_full_name() or chart.clinician.get_username(),
+            "status": chart.get_status_display(),
+            "signed": _when(chart.signed_at),
+            "record": chart_record(chart),
+            "amendments": [
+                {"when": _when(a.at), "why": a.reason, "changes": a.changes}
+                for a in chart.amendments.all()
+            ],
+            "reviewed by the medical director": [_when(r.at) for r in chart.reviews.all()],
+        }
+        for chart in charts
+    ]
+
+
+def complications(patient: Patient) -> Value:
+    return [
+        {
+            "visit number": c.booking_id,
+            "what happened": c.what,
+            "severity": c.get_severity_display(),
+            "began": _day(c.onset_on),
+            "action taken": c.action_taken,
+            "follow-up due": _day(c.follow_up_due),
+            "outcome": c.outcome,
+            "closed": _when(c.closed_at),
+        }
+        for c in Complication.objects.filter(patient=patient).order_by("recorded_at", "pk")
+    ]
+
+
+def recall_letters(patient: Patient) -> Value:
+    return [
+        {"product": letter.lot.product, "lot": letter.lot.lot_number,
+         "queued": _when(letter.queued_at)}
+        for letter in RecallLetter.objects.filter(patient=patient)
+        .select_related("lot")
+        .order_by("queued_at", "pk")
+    ]  # fmt: skip
+
+
 def text_message_agreements(patient: Patient) -> Value:
     return [
         {
@@ -302,6 +364,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("consents", "Consent you signed", consents),
     Section("photos", "Photographs in your record", photos),
     Section("photo_consents", "What you agreed your photographs may be used for", photo_consents),
+    Section("treatment_records", "What was done at each treatment", treatment_records),
+    Section("complications", "Problems after a treatment, and their follow-up", complications),
+    Section("recall_letters", "Letters about a recalled product", recall_letters),
     Section("text_message_agreements", "Text messages you agreed to", text_message_agreements),
     Section("messages", "Messages we sent you", messages),
     Section("waitlist", "Waitlist places", waitlist),

@@ -4,8 +4,9 @@ Pure: no Django. ``interop.queries`` reads the database into the dataclasses bel
 module decides every FHIR element and code. The Bundle (type ``collection``) holds the
 Patient, an Appointment per visit, a QuestionnaireResponse per screening with the
 Questionnaire version it answered, and a Consent per signature with the document version
-signed, and a CarePlan per completed session's aftercare (its stages as activities, dated in
-the clinic's zone). Procedure joins when the treatment record is stored.
+signed, a Procedure per signed chart (what was done, where, how deep, with what), and a
+CarePlan per completed session's aftercare (its stages as activities, dated in the clinic's
+zone).
 
 Codes come from HL7's code systems where FHIR binds one (appointment, participation and
 consent statuses, consent scope, participant types, identifier types) and from LOINC for
@@ -188,6 +189,36 @@ class CarePlanFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class AreaFacts:
+    label: str
+    """The area in words ("Cheeks")."""
+    depth_mm: str
+    passes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureFacts:
+    """A signed chart: what was done in one visit."""
+
+    number: int
+    visit_public_id: uuid.UUID
+    service_slug: str
+    service_name: str
+    start: datetime
+    end: datetime
+    zone: ZoneInfo
+    clinician: str
+    signed_at: datetime
+    amended: bool
+    areas: tuple[AreaFacts, ...]
+    device: str = ""
+    lots: tuple[str, ...] = ()
+    """Each lot used, in words ("Needle cartridge: 12-pin nano cartridge, lot C-1")."""
+    skin_response: str = ""
+    products_after: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class PatientRecord:
     patient: PatientFacts
     visits: tuple[VisitFacts, ...]
@@ -195,6 +226,7 @@ class PatientRecord:
     screenings: tuple[ScreeningFacts, ...]
     consents: tuple[ConsentFacts, ...]
     care_plans: tuple[CarePlanFacts, ...] = ()
+    procedures: tuple[ProcedureFacts, ...] = ()
 
 
 class Names:
@@ -209,6 +241,7 @@ class Names:
         self.patient_numbers = f"{self.base}/patient-number"
         self.services = f"{self.base}/CodeSystem/service"
         self.screening = f"{self.base}/Questionnaire/candidacy-screening"
+        self.chart_numbers = f"{self.base}/chart-number"
 
     def resource_id(self, resource_type: str, key: object) -> str:
         return str(uuid.uuid5(self._namespace, f"{resource_type}/{key}"))
@@ -283,6 +316,13 @@ def patient_bundle(record: PatientRecord, *, base_url: str, now: datetime, site_
             (
                 names.full_url("CarePlan", plan.number),
                 care_plan_resource(plan, subject, names, now=now),
+            )
+        )
+    for procedure in record.procedures:
+        resources.append(
+            (
+                names.full_url("Procedure", procedure.number),
+                procedure_resource(procedure, subject, names),
             )
         )
     return {
@@ -587,4 +627,57 @@ def care_plan_resource(
             *({"text": text(note)} for note in plan.notes if text(note)),
         ],
     }
+    return resource
+
+
+# Micro-needling has no SNOMED CT concept we could confirm (see docs/decisions.md): the
+# procedure is coded in the clinic's own code system, as its Appointment is, and said in text.
+PROCEDURE_TEXT = "Micro-needling (collagen induction therapy)"
+
+
+def _area_line(area: AreaFacts) -> str:
+    passes = "pass" if area.passes == 1 else "passes"
+    return f"{text(area.label)}: needle depth {area.depth_mm} mm, {area.passes} {passes}"
+
+
+def procedure_resource(procedure: ProcedureFacts, subject: Mapping[str, str], names: Names) -> JSON:
+    """A signed chart as a completed Procedure: the treatment, when, by whom, the areas
+    (as body sites in words), and depths, passes, device, lots and response as notes."""
+    service = text(procedure.service_name) or procedure.service_slug
+    notes = [_area_line(area) for area in procedure.areas]
+    notes += [text(lot) for lot in procedure.lots if text(lot)]
+    if text(procedure.skin_response):
+        notes.append(f"Immediate skin response: {text(procedure.skin_response)}")
+    if text(procedure.products_after):
+        notes.append(f"Products applied after: {text(procedure.products_after)}")
+    resource: JSON = {
+        "resourceType": "Procedure",
+        "id": names.resource_id("Procedure", procedure.number),
+        "identifier": [{"system": names.chart_numbers, "value": str(procedure.number)}],
+        "status": "completed",
+        "code": {
+            "coding": [
+                {"system": names.services, "code": procedure.service_slug, "display": service}
+            ],
+            "text": f"{service}: {PROCEDURE_TEXT}" if service != PROCEDURE_TEXT else service,
+        },
+        "subject": dict(subject),
+        "performedPeriod": {
+            "start": instant(procedure.start, procedure.zone),
+            "end": instant(procedure.end, procedure.zone),
+        },
+        "performer": [
+            {"actor": {"type": "Practitioner", "display": text(procedure.clinician) or "Clinician"}}
+        ],
+        "bodySite": [{"text": text(area.label)} for area in procedure.areas if text(area.label)],
+        "note": [{"time": instant(procedure.signed_at), "text": line} for line in notes],
+    }
+    if text(procedure.device):
+        resource["focalDevice"] = [
+            {"manipulated": {"type": "Device", "display": text(procedure.device)}}
+        ]
+    if procedure.amended:
+        resource["note"].append(
+            {"text": "The chart was amended after signing; the clinic keeps every version."}
+        )
     return resource

@@ -1,22 +1,26 @@
 """Reading a patient's whole record into the plain facts ``interop.fhir`` maps to FHIR.
 
-Seven queries whatever the record's size: the patient, their bookings (with treatment,
+Eight queries whatever the record's size: the patient, their bookings (with treatment,
 place and course), the resources of those bookings, their screening answers with the
 versions answered, those versions' questions, their consent signatures with the documents
-signed, and which document versions are current.
+signed, which document versions are current, and the areas of their signed charts (with
+each chart, its visit, clinician, pen and lots).
 """
 
 from datetime import datetime
 
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Prefetch
 
+from dermadesk.charting.models import Area, Chart, ChartArea, ChartStatus, LotKind
 from dermadesk.checkout.course import session_label
 from dermadesk.interop.fhir import (
+    AreaFacts,
     ConsentFacts,
     Participant,
     ParticipantKind,
     PatientFacts,
     PatientRecord,
+    ProcedureFacts,
     QuestionFacts,
     QuestionnaireFacts,
     ScreeningFacts,
@@ -80,6 +84,62 @@ def _questionnaire(version: Questionnaire, questions: list[Question]) -> Questio
     )
 
 
+def _procedures(patient: Patient) -> tuple[ProcedureFacts, ...]:
+    """The patient's signed charts, each with its areas: one query (a signed chart has at
+    least one area, so reading the areas finds every chart)."""
+    areas = (
+        ChartArea.objects.filter(chart__patient=patient, chart__status=ChartStatus.SIGNED)
+        .select_related(
+            "chart__booking__service",
+            "chart__booking__location",
+            "chart__clinician",
+            "chart__device",
+            "chart__cartridge_lot",
+            "chart__prp_kit_lot",
+        )
+        .annotate(amendment_count=Count("chart__amendments"))
+        .order_by("chart__booking__starts_at", "chart_id", "pk")
+    )
+    by_chart: dict[int, tuple[Chart, list[ChartArea], bool]] = {}
+    for area in areas:
+        entry = by_chart.setdefault(area.chart_id, (area.chart, [], False))
+        entry[1].append(area)
+        if area.amendment_count:
+            by_chart[area.chart_id] = (entry[0], entry[1], True)
+    labels = dict(Area.choices)
+    procedures = []
+    for chart, chart_areas, amended in by_chart.values():
+        booking = chart.booking
+        lots = [
+            f"{LotKind(lot.kind).label}: {lot.product}, lot {lot.lot_number}"
+            for lot in (chart.cartridge_lot, chart.prp_kit_lot)
+            if lot is not None
+        ]
+        procedures.append(
+            ProcedureFacts(
+                number=chart.pk,
+                visit_public_id=booking.public_id,
+                service_slug=booking.service.slug,
+                service_name=booking.service.name,
+                start=booking.starts_at,
+                end=booking.ends_at,
+                zone=booking.location.zone,
+                clinician=chart.clinician.get_full_name() or chart.clinician.get_username(),
+                signed_at=chart.signed_at or booking.ends_at,
+                amended=amended,
+                areas=tuple(
+                    AreaFacts(labels.get(a.area, a.area), str(a.depth_mm), a.passes)
+                    for a in chart_areas
+                ),
+                device=chart.device.name if chart.device else "",
+                lots=tuple(lots),
+                skin_response=chart.skin_response,
+                products_after=chart.products_after,
+            )
+        )
+    return tuple(procedures)
+
+
 def patient_record(*, patient_id: int, now: datetime) -> PatientRecord | None:
     """Everything the FHIR export holds of one patient; None if there is no such patient."""
     patient = Patient.objects.filter(pk=patient_id).first()
@@ -121,6 +181,7 @@ def patient_record(*, patient_id: int, now: datetime) -> PatientRecord | None:
         .values_list("kind", "latest")
     )
     return PatientRecord(
+        procedures=_procedures(patient),
         patient=PatientFacts(
             number=patient.pk,
             given_name=patient.given_name,

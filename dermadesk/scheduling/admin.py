@@ -44,9 +44,23 @@ class UnavailabilityInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("name", "kind", "category", "location", "active")
+    list_display = (
+        "name", "kind", "category", "location", "licence_type", "max_needle_depth_mm", "active"
+    )  # fmt: skip
     list_filter = ("location", "kind", "active")
     filter_horizontal = ("skills",)
+    fieldsets = (
+        (None, {"fields": ("location", "kind", "name", "category", "active", "staff_member")}),
+        (
+            "Scope of practice (providers)",
+            {
+                "fields": ("skills", "licence_type", "max_needle_depth_mm"),
+                "description": "The treatments a provider may perform are their skills: the "
+                "booking offers them only for treatments whose clinician needs those skills. "
+                "The maximum depth is checked when they chart a session.",
+            },
+        ),
+    )
     inlines = (WeeklyShiftInline, UnavailabilityInline)
 
 

@@ -13,10 +13,12 @@ Step timings (minutes from the patient's arrival), and why:
 """
 
 from datetime import time
+from decimal import Decimal
 from typing import NotRequired, TypedDict
 
 from dermadesk.clinic.models import Location
 from dermadesk.scheduling.models import (
+    LicenceType,
     Resource,
     ResourceKind,
     Service,
@@ -32,6 +34,12 @@ PROVIDERS = [
     ("Jordan Demo, RN", ("micro-needling", "prp"), range(2, 7), time(8), time(19)),
     ("Sam Demo, LE", ("micro-needling",), (0, 1, 5, 6), time(8), time(16)),
 ]
+# name -> (licence, deepest needle in mm without a manager's co-signature)
+SCOPES = {
+    "Dr. Avery Demo": (LicenceType.PHYSICIAN, Decimal("2.50")),
+    "Jordan Demo, RN": (LicenceType.REGISTERED_NURSE, Decimal("1.50")),
+    "Sam Demo, LE": (LicenceType.ESTHETICIAN, Decimal("0.50")),
+}
 ROOMS = ["Treatment room 1", "Treatment room 2", "Treatment room 3"]
 DEVICES = [("Pen A", "pen"), ("Pen B", "pen"), ("Centrifuge", "centrifuge")]
 
@@ -113,7 +121,13 @@ def create_demo_scheduling(location: Location) -> int:
         created += was_created
     for name, skill_codes, weekdays, starts, ends in PROVIDERS:
         provider, was_created = Resource.objects.get_or_create(
-            location=location, name=name, defaults={"kind": ResourceKind.PROVIDER}
+            location=location,
+            name=name,
+            defaults={
+                "kind": ResourceKind.PROVIDER,
+                "licence_type": SCOPES[name][0],
+                "max_needle_depth_mm": SCOPES[name][1],
+            },
         )
         if was_created:
             provider.skills.set([skills[code] for code in skill_codes])

@@ -7,8 +7,10 @@ inside an IMMEDIATE transaction, which holds the database's write lock.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -19,6 +21,17 @@ class ResourceKind(models.TextChoices):
     PROVIDER = "provider", "Provider (clinician)"
     ROOM = "room", "Room"
     DEVICE = "device", "Device"
+
+
+class LicenceType(models.TextChoices):
+    """A clinician's professional licence: what the clinic checked they hold."""
+
+    PHYSICIAN = "physician", "Physician (MD/DO)"
+    NURSE_PRACTITIONER = "nurse_practitioner", "Nurse practitioner"
+    PHYSICIAN_ASSISTANT = "physician_assistant", "Physician assistant"
+    REGISTERED_NURSE = "registered_nurse", "Registered nurse"
+    ESTHETICIAN = "esthetician", "Licensed esthetician"
+    OTHER = "other", "Other"
 
 
 class Skill(models.Model):
@@ -51,6 +64,19 @@ class Resource(models.Model):
         related_name="provider",
         help_text="For a provider: their staff login (their calendar, their patients' records).",
     )
+    # A provider's scope of practice: the treatments they may perform are their skills (the
+    # booking offers them only those); the deepest needle they may use is checked when
+    # they chart, and a deeper one needs a manager's co-signature.
+    licence_type = models.CharField(
+        max_length=24, choices=LicenceType.choices, blank=True,
+        help_text="For a provider: the licence the clinic checked they hold.",
+    )  # fmt: skip
+    max_needle_depth_mm = models.DecimalField(
+        "maximum needle depth (mm)", max_digits=4, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
+        help_text="For a provider: the deepest needle they may use without a manager's "
+        "co-signature. Empty: every depth needs one.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ("location", "kind", "name")

@@ -2,9 +2,9 @@
 
 The policy reads only group membership (``policy.roles_of``). The Manager group also carries
 the Django permissions of the clinic's set-up in the admin (locations, hours, resources,
-services, pages, message templates, questionnaires, consent documents, API tokens); the
-other roles use the back office only. Clinicians and managers carry the permission the
-screening service asks for a review.
+services, pages, message templates, questionnaires, consent documents, API tokens, the
+stock list's lots); the other roles use the back office only. Clinicians and managers carry
+the permission the screening service asks for a review.
 """
 
 from typing import Any
@@ -25,7 +25,7 @@ MANAGER_SET_UP = Q(content_type__app_label__in=["clinic", "website"]) | Q(
     content_type__model__in=["questionnaire", "question", "rule"],
 ) | Q(content_type__app_label="patients", content_type__model="consentdocument") | Q(
     content_type__app_label="api", content_type__model="apitoken"
-)  # fmt: skip
+) | Q(content_type__app_label="charting", content_type__model="lot")  # fmt: skip
 
 
 # A clinician's review of a screening (``screening.services.screening_override`` asks for it);

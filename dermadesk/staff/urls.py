@@ -3,6 +3,7 @@ from django.urls import path
 from dermadesk.staff import account_pages, login_pages
 from dermadesk.staff.audit_urls import urlpatterns as audit_urls
 from dermadesk.staff.calendar_urls import urlpatterns as calendar_urls
+from dermadesk.staff.chart_urls import urlpatterns as chart_urls
 from dermadesk.staff.data_request_urls import urlpatterns as data_request_urls
 from dermadesk.staff.patient_urls import urlpatterns as patient_urls
 from dermadesk.staff.photo_urls import urlpatterns as photo_urls
@@ -22,6 +23,7 @@ urlpatterns = [
     path("account/calendar-feed/", account_pages.feed_make, name="calendar_feed_make"),
     path("account/calendar-feed/stop/", account_pages.feed_stop, name="calendar_feed_stop"),
     *calendar_urls,
+    *chart_urls,
     *patient_urls,
     *photo_urls,
     *report_urls,

@@ -151,6 +151,20 @@ def _visit_context(request: HttpRequest, detail: VisitDetail, now: datetime) -> 
             _attendance_buttons(booking, now) if may(request.user, Action.VISIT_STATUS) else []
         ),
         "may_change": may(request.user, Action.VISIT_BOOK) and _changeable(booking, now),
+        **_record_links(request, booking),
+    }
+
+
+def _record_links(request: HttpRequest, booking: Booking) -> dict[str, bool]:
+    """Whether the treatment record opens from here: the chart once the patient is checked
+    in, a complication after; only for those the policy lets see this patient's charts."""
+    here = booking.patient_id is not None and booking.status in (
+        BookingStatus.CHECKED_IN, BookingStatus.COMPLETED,
+    )  # fmt: skip
+    return {
+        "may_chart": here and may(request.user, Action.CHART, patient_id=booking.patient_id),
+        "may_complication": here
+        and may(request.user, Action.COMPLICATIONS, patient_id=booking.patient_id),
     }
 
 

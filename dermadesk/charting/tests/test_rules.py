@@ -13,6 +13,7 @@ from dermadesk.charting.rules import (
     Scope,
     amendment_changes,
     completion_refusals,
+    cosign_covers,
     needs_review,
     over_scope_areas,
     sampled_for_review,
@@ -100,3 +101,26 @@ def test_an_amendment_lists_exactly_what_changed() -> None:
         ("cheeks", "1.5", "1.0"),
         ("notes", "", "less bleeding"),
     ]
+
+
+def test_a_cosignature_covers_the_depths_it_named_and_no_deeper() -> None:
+    depths = {"cheeks": Decimal("2.0"), "forehead": Decimal("0.5")}
+    limit = Decimal("1.5")
+    assert cosign_covers(depths, limit, {"cheeks": Decimal("2.0")})
+    assert cosign_covers(depths, limit, {"cheeks": Decimal("2.5")})
+    assert not cosign_covers(depths, limit, {"cheeks": Decimal("1.75")})
+    assert not cosign_covers(depths, limit, {})
+    assert cosign_covers({"forehead": Decimal("0.5")}, limit, {})
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["cheeks", "chin", "neck"]),
+        st.decimals(min_value=Decimal("0.05"), max_value=Decimal("3"), places=2),
+    ),
+    st.decimals(min_value=Decimal("0"), max_value=Decimal("3"), places=2),
+)
+def test_charted_depths_cosigned_as_they_are_are_always_covered(
+    depths: dict[str, Decimal], limit: Decimal
+) -> None:
+    assert cosign_covers(depths, limit, depths)

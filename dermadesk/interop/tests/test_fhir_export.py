@@ -186,10 +186,10 @@ def test_a_consent_to_a_version_since_replaced_is_exported_as_inactive(ada: Book
     assert {c["status"] for c in by_scope.values()} <= CONSENT_STATE
 
 
-def test_the_record_is_read_in_seven_queries_however_many_visits(
+def test_the_record_is_read_in_eight_queries_however_many_visits(
     ada: Booked, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         record = patient_record(patient_id=ada.patient.pk, now=NOW)
     assert record is not None
     assert len(record.visits) == 1

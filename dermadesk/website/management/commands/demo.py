@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from dermadesk.charting.demo import create_demo_lots
 from dermadesk.clinic.demo import create_demo_location
 from dermadesk.clinic.models import Location
 from dermadesk.notifications.demo import create_default_templates
@@ -43,5 +44,6 @@ class Command(BaseCommand):
             created += create_demo_pages()
             created += create_default_templates()
             created += create_demo_questionnaire() + create_demo_consents(now=timezone.now())
+            created += create_demo_lots(today=timezone.localdate())
         if options["verbosity"] > 0:
             self.stdout.write(f"Demo clinic ready ({created} new rows).")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ChartingConfig(AppConfig):
+    name = "dermadesk.charting"
+    verbose_name = "Treatment record"

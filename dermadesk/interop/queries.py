@@ -11,10 +11,14 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Prefetch
 
+from dermadesk.aftercare.guide import Treatment, dated, timeline_for
+from dermadesk.aftercare.models import Aftercare
 from dermadesk.charting.models import Area, Chart, ChartArea, ChartStatus, LotKind
 from dermadesk.checkout.course import session_label
 from dermadesk.interop.fhir import (
     AreaFacts,
+    CarePlanFacts,
+    CareStage,
     ConsentFacts,
     Participant,
     ParticipantKind,
@@ -140,6 +144,42 @@ def _procedures(patient: Patient) -> tuple[ProcedureFacts, ...]:
     return tuple(procedures)
 
 
+def _care_plans(patient: Patient) -> tuple[CarePlanFacts, ...]:
+    """Each completed session's aftercare, its timeline dated as the patient was given it
+    (from when the session ended, in the clinic's zone). One query."""
+    plans = []
+    for aftercare in (
+        Aftercare.objects.filter(booking__patient=patient)
+        .select_related("booking__service", "booking__location")
+        .order_by("session_ended_at", "pk")
+    ):
+        timeline = timeline_for(Treatment(aftercare.treatment))
+        zone = aftercare.booking.location.zone
+        plans.append(
+            CarePlanFacts(
+                number=aftercare.pk,
+                visit=aftercare.booking.public_id,
+                service_name=aftercare.booking.service.name,
+                session_ended=aftercare.session_ended_at,
+                zone=zone,
+                stages=tuple(
+                    CareStage(
+                        title=d.stage.title,
+                        starts=d.starts,
+                        ends=d.ends,
+                        normal=d.stage.normal,
+                        do=d.stage.do,
+                        avoid=d.stage.avoid,
+                    )
+                    for d in dated(timeline, aftercare.session_ended_at, zone)
+                ),
+                call_us_if=timeline.call_us_if,
+                notes=timeline.notes,
+            )
+        )
+    return tuple(plans)
+
+
 def patient_record(*, patient_id: int, now: datetime) -> PatientRecord | None:
     """Everything the FHIR export holds of one patient; None if there is no such patient."""
     patient = Patient.objects.filter(pk=patient_id).first()
@@ -182,6 +222,7 @@ def patient_record(*, patient_id: int, now: datetime) -> PatientRecord | None:
     )
     return PatientRecord(
         procedures=_procedures(patient),
+        care_plans=_care_plans(patient),
         patient=PatientFacts(
             number=patient.pk,
             given_name=patient.given_name,

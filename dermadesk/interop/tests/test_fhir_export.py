@@ -39,7 +39,7 @@ from dermadesk.interop.tests.fhir_models import (
 )
 from dermadesk.patients.models import ConsentDocument, ConsentKind, ConsentSignature
 from dermadesk.scheduling.models import Resource, ResourceKind
-from dermadesk.scheduling.services import booking_cancel
+from dermadesk.scheduling.services import booking_cancel, booking_check_in, booking_complete
 from dermadesk.screening.models import AnswerType, Question, Questionnaire, ScreeningResponse
 from dermadesk.screening.services import questionnaire_publish
 from dermadesk.staff.roles import Role
@@ -186,13 +186,32 @@ def test_a_consent_to_a_version_since_replaced_is_exported_as_inactive(ada: Book
     assert {c["status"] for c in by_scope.values()} <= CONSENT_STATE
 
 
-def test_the_record_is_read_in_eight_queries_however_many_visits(
+def test_the_record_is_read_in_nine_queries_however_many_visits(
     ada: Booked, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         record = patient_record(patient_id=ada.patient.pk, now=NOW)
     assert record is not None
     assert len(record.visits) == 1
+
+
+def test_a_completed_visits_aftercare_is_exported_as_a_care_plan_that_parses(
+    ada: Booked,
+) -> None:
+    desk = staff_member("desk", Role.FRONT_DESK)
+    start = ada.visit.starts_at
+    with time_machine.travel(start, tick=False):
+        booking_check_in(booking=ada.visit, by=desk, now=start)
+    with time_machine.travel(ada.visit.ends_at, tick=False):
+        booking_complete(booking=ada.visit, by=desk, now=ada.visit.ends_at)
+    bundle = export(ada)
+    parsed(bundle)  # the CarePlan too, by R4's model
+    [plan] = resources(bundle, "CarePlan")
+    assert plan["title"] == "Aftercare after Micro-Needling"
+    entries = {entry["resource"]["resourceType"]: entry["fullUrl"] for entry in bundle["entry"]}
+    assert plan["supportingInfo"] == [{"reference": entries["Appointment"]}]
+    assert plan["period"]["start"].endswith("-06:00")  # Springfield's clocks, in winter
+    assert len(plan["activity"]) >= 3
 
 
 # The staff API

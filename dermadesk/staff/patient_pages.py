@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dermadesk.audit.models import AuditAction
+from dermadesk.charting.models import Chart
 from dermadesk.checkout.patient_merge import MergeRefused, merge_preview, patient_merge
 from dermadesk.limits.client import client_address
 from dermadesk.patients.duplicates import duplicate_reasons
@@ -88,6 +89,12 @@ def patient(request: HttpRequest, patient_id: int) -> HttpResponse:
         "may_audit": may(user, Action.AUDIT_TRAIL),
         **patient_photo_context(request, record),
     }
+    if may(user, Action.CHART, patient_id=record.pk):
+        context["charts"] = list(
+            Chart.objects.filter(patient=record)
+            .select_related("booking__service", "booking__location")
+            .order_by("-booking__starts_at", "-pk")
+        )
     with timezone.override(shown.zone.zone):
         response = render(request, "staff/patient.html", context)
     audit_view(request, patient_id=record.pk, what="record")

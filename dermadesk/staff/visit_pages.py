@@ -165,6 +165,7 @@ def _record_links(request: HttpRequest, booking: Booking) -> dict[str, bool]:
         "may_chart": here and may(request.user, Action.CHART, patient_id=booking.patient_id),
         "may_complication": here
         and may(request.user, Action.COMPLICATIONS, patient_id=booking.patient_id),
+        "may_photos": here and may(request.user, Action.PHOTOS, patient_id=booking.patient_id),
     }
 
 

@@ -262,3 +262,18 @@ def test_a_chart_of_a_visit_that_does_not_exist_is_a_404(client: Client, jordan:
     assert client.get("/staff/visits/999999/chart/").status_code == 404
     assert client.post("/staff/visits/999999/chart/save/").status_code == 404
     assert client.get("/staff/complications/999999/").status_code == 404
+
+
+def test_the_patients_record_lists_their_charts_for_clinicians_and_not_the_front_desk(
+    client: Client, prp_visit: Booking, jordan: User, patient: Patient
+) -> None:
+    signed_in(client, jordan)
+    assert "No session charted yet." in client.get(f"/staff/patients/{patient.pk}/").text
+    client.post(f"/staff/visits/{prp_visit.pk}/chart/open/")
+    page = client.get(f"/staff/patients/{patient.pk}/").text
+    assert "<h2>Treatment record</h2>" in page
+    assert f'href="/staff/visits/{prp_visit.pk}/chart/"' in page
+    signed_in(client, User.objects.get(username="desk"))
+    desk = client.get(f"/staff/patients/{patient.pk}/").text
+    assert "Treatment record" not in desk
+    assert f"/staff/visits/{prp_visit.pk}/chart/" not in desk

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import dateformat
 
+from dermadesk.aftercare.links import guide_path
+from dermadesk.aftercare.models import Aftercare
 from dermadesk.audit.models import AuditEvent
 from dermadesk.checkout.course import clock_text
 from dermadesk.checkout.courses import course_can_be_added
@@ -121,12 +123,22 @@ class CourseView:
 
 
 @dataclass(frozen=True)
+class AftercareLink:
+    """A recent session's aftercare instructions, while their link still works."""
+
+    booking: Booking
+    when: str
+    path: str
+
+
+@dataclass(frozen=True)
 class Home:
     upcoming: list[VisitView]
     past: list[VisitView]
     courses: list[CourseView]
     course_offers: list[VisitView]
     """Visits booked on their own, of a treatment given as a course, still changeable."""
+    aftercare: list[AftercareLink]
 
     @property
     def forms_due(self) -> list[VisitView]:
@@ -137,6 +149,23 @@ class Home:
             if visit.forms is not None and visit.forms.needed:
                 first.setdefault(visit.booking.patient_id, visit)
         return list(first.values())
+
+
+def _aftercare(scope: PatientScope, now: datetime) -> list[AftercareLink]:
+    """The scope's sessions whose aftercare links still work, newest first. One query."""
+    rows = (
+        Aftercare.objects.filter(booking__patient_id__in=scope.patient_ids, links_expire_at__gt=now)
+        .select_related("booking__service", "booking__location", "booking__patient")
+        .order_by("-session_ended_at", "-pk")
+    )
+    return [
+        AftercareLink(
+            booking=row.booking,
+            when=when_text(row.booking.starts_at, row.booking.location),
+            path=guide_path(row),
+        )
+        for row in rows
+    ]
 
 
 def portal_home(scope: PatientScope, now: datetime) -> Home:
@@ -175,6 +204,7 @@ def portal_home(scope: PatientScope, now: datetime) -> Home:
             )
         )
     return Home(
+        aftercare=_aftercare(scope, now),
         upcoming=upcoming,
         past=past,
         courses=courses,

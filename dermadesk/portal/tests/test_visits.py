@@ -2,6 +2,7 @@
 clinic's zone; moved and cancelled within the notice through the checkout's use-cases;
 consent signed and health questions answered before the day; the rest of a course booked."""
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -291,3 +292,30 @@ def test_the_home_reads_as_much_for_a_course_of_four_as_for_one_visit(
     client.get("/portal/")
     with django_assert_max_num_queries(for_one + 2):
         assert "session 1 of 4" in client.get("/portal/").text
+
+
+def test_home_links_a_completed_sessions_aftercare_while_its_link_works(
+    clinic: Location, frozen: Any
+) -> None:
+    from dermadesk.aftercare.models import Aftercare
+    from dermadesk.scheduling.services import booking_check_in, booking_complete
+    from dermadesk.staff.roles import Role
+    from dermadesk.staff.tests.people import staff_member
+
+    ada = patient()
+    visit = book(ada, clinic, 27, 10)
+    desk = staff_member("desk", Role.FRONT_DESK)
+    frozen.move_to(visit.starts_at)
+    booking_check_in(booking=visit, by=desk, now=visit.starts_at)
+    frozen.move_to(visit.ends_at)
+    booking_complete(booking=visit, by=desk, now=visit.ends_at)
+    client = portal_client("ada@example.com")
+    page = client.get("/portal/").text
+    assert "Looking after your skin" in page
+    path = re.search(r'href="(/aftercare/[^"]+)"', page)
+    assert path is not None
+    guide = client.get(path[1])
+    assert guide.status_code == 200
+    assert "(217) 555-0142" in guide.text  # the clinic's number, to call with a worry
+    frozen.move_to(Aftercare.objects.get().links_expire_at + timedelta(minutes=1))
+    assert "Looking after your skin" not in portal_client("ada@example.com").get("/portal/").text

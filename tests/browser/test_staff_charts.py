@@ -1,6 +1,7 @@
 """The treatment record in a real Chromium, on a tablet: a clinician checks a patient in from
-the day's calendar, charts a PRP session with two areas and signs; amends a depth with a
-reason and sees the difference; the medical director finds the chart in the review queue and
+the day's calendar, takes a before photo, charts a PRP session with two areas and signs,
+takes an after photo (the stored files read back with Pillow carry no EXIF); amends a depth
+with a reason and sees the difference; the medical director finds the chart in the review queue and
 signs the review. axe on every page.
 
 The clock is 11 a.m. of today in the clinic's zone (and runs on). Set ``CHART_SCREENSHOTS``
@@ -11,10 +12,12 @@ import os
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
@@ -25,6 +28,9 @@ from dermadesk.notifications.models import OutboundMessage
 from dermadesk.patients.models import ConsentDocument, Patient
 from dermadesk.patients.queries import consent_status
 from dermadesk.patients.services import consent_sign
+from dermadesk.photos.models import ClinicalPhoto, ConsentChannel, PhotoPurpose
+from dermadesk.photos.services import photo_consent_give
+from dermadesk.photos.tests import images
 from dermadesk.scheduling.models import BookingChannel, ResourceKind, Service
 from dermadesk.scheduling.services import booking_check_in, booking_create
 from dermadesk.screening.models import Questionnaire, ScreeningOutcome, ScreeningResponse
@@ -33,6 +39,7 @@ from dermadesk.staff.tests.people import staff_member
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import ContextFactory
 from tests.browser.staff import staff_sign_in
+from tests.browser.test_staff_photos import loaded, upload
 
 pytestmark = pytest.mark.browser
 
@@ -80,6 +87,10 @@ def _ready_patient(clinic: Location) -> Patient:
         answers={}, treatment_date=today, outcome=ScreeningOutcome.SUITABLE,
         created_at=now - timedelta(days=1), valid_until=today + timedelta(days=60),
     )  # fmt: skip
+    photo_consent_give(
+        patient_id=ada.pk, purpose=PhotoPurpose.CHART, channel=ConsentChannel.PORTAL, by=None,
+        roles=[], address=None, now=now - timedelta(days=1),
+    )  # fmt: skip
     provider = booking.allocations.filter(resource__kind=ResourceKind.PROVIDER)[0].resource
     staff_member("clin", Role.CLINICIAN, provider=provider)
     for kind, product, number in (
@@ -92,9 +103,10 @@ def _ready_patient(clinic: Location) -> Patient:
 
 
 def test_a_clinician_charts_and_amends_a_prp_session_and_the_director_reviews_it(
-    clinic_morning: Location, new_context: ContextFactory, settings: Settings
+    clinic_morning: Location, new_context: ContextFactory, settings: Settings, tmp_path: Path
 ) -> None:
     settings.CHART_REVIEW_SHARE_PERCENT = 100  # this chart goes to the review queue
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     staff_member("director", Role.MANAGER)
     _ready_patient(clinic_morning)
     page = new_context(viewport=TABLET, bypass_csp=True).new_page()
@@ -109,6 +121,14 @@ def test_a_clinician_charts_and_amends_a_prp_session_and_the_director_reviews_it
         page.locator("#main .messages").get_by_text("Ada Lovelace is checked in.")
     ).to_be_visible()
     checked(page, "1-checked-in")
+    visit_path = page.url
+
+    # A before photo of the cheeks, from the tablet's camera (GPS and all).
+    page.get_by_role("link", name="Photos of this visit").click()
+    page.wait_for_load_state()
+    upload(page, "Before", images.jpeg_with_gps(640, 480), "IMG_0001.jpg")
+    loaded(page, "Cheeks, before the treatment")
+    page.goto(visit_path)
 
     # The chart, started from the visit.
     page.get_by_role("link", name="Open the chart").click()
@@ -140,6 +160,21 @@ def test_a_clinician_charts_and_amends_a_prp_session_and_the_director_reviews_it
     chart = Chart.objects.get(patient__family_name="Lovelace")
     assert chart.status == ChartStatus.SIGNED
     assert chart.areas.count() == 2
+    chart_path = page.url
+
+    # The after photo, from the chart; both stored without any metadata.
+    page.get_by_role("link", name="Photos of this visit").click()
+    page.wait_for_load_state()
+    upload(page, "After", images.jpeg_with_gps(640, 480, orientation=6), "IMG_0002.jpg")
+    loaded(page, "Cheeks, after the treatment")
+    checked(page, "4b-photos")
+    before, after = ClinicalPhoto.objects.order_by("pk")
+    assert (before.moment, after.moment) == ("before", "after")
+    for photo in (before, after):
+        with Image.open(Path(settings.PRIVATE_MEDIA_ROOT) / str(photo.image.name)) as stored:
+            assert dict(stored.getexif()) == {}
+            assert "exif" not in stored.info
+    page.goto(chart_path)
 
     # A depth typed wrong: amended, with the reason; the difference shown.
     page.get_by_role("link", name="Amend the chart").click()

@@ -3,7 +3,7 @@ from it (attendance, moving, cancelling), and booking by phone."""
 
 from django.urls import URLPattern, path
 
-from dermadesk.staff import booking_pages, calendar_pages, visit_pages
+from dermadesk.staff import booking_pages, calendar_pages, consent_pages, visit_pages
 
 urlpatterns: list[URLPattern] = [
     path("calendar/", calendar_pages.day_page, name="calendar"),
@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern] = [
         name="visit_book_course",
     ),
     path("visits/<int:booking_id>/", visit_pages.visit_page, name="visit"),
+    path(
+        "visits/<int:booking_id>/consent/",
+        consent_pages.visit_consent_desk,
+        name="visit_consent_desk",
+    ),
     path("visits/<int:booking_id>/check-in/", visit_pages.visit_check_in, name="visit_check_in"),
     path("visits/<int:booking_id>/no-show/", visit_pages.visit_no_show, name="visit_no_show"),
     path("visits/<int:booking_id>/completed/", visit_pages.visit_complete, name="visit_complete"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dermadesk.audit.models import AuditAction
 from dermadesk.checkout.course import clock_text, day_text
+from dermadesk.patients.queries import consent_status
 from dermadesk.scheduling.attendance import Step, attendance_refusal
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus
 from dermadesk.scheduling.queries import nearest_alternatives, next_free_starts
@@ -152,7 +153,21 @@ def _visit_context(request: HttpRequest, detail: VisitDetail, now: datetime) -> 
         ),
         "may_change": may(request.user, Action.VISIT_BOOK) and _changeable(booking, now),
         **_record_links(request, booking),
+        "consents_to_sign": _consents_to_sign(request, booking, now),
     }
+
+
+def _consents_to_sign(request: HttpRequest, booking: Booking, now: datetime) -> list[str]:
+    """The titles of the consents the visit still needs, when they can be signed on the
+    clinic's tablet now (a visit to come or under way)."""
+    if (
+        booking.patient_id is None
+        or booking.status not in (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
+        or not may(request.user, Action.VISIT_STATUS)
+    ):
+        return []
+    consents = consent_status(patient=booking.patient, service=booking.service, now=now)
+    return [item.document.title for item in consents.pending]
 
 
 def _record_links(request: HttpRequest, booking: Booking) -> dict[str, bool]:

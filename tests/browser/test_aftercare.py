@@ -37,14 +37,16 @@ pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def completed_prp_visit(days_ago: float) -> Aftercare:
-    """A PRP visit that started ``days_ago`` days ago with Dr. Rivera (checked in), marked
-    completed now by the front desk: its aftercare starts."""
+def completed_prp_visit(days_ago: float, patient: Patient | None = None) -> Aftercare:
+    """A PRP visit of ``patient`` (else a new Ada) that started ``days_ago`` days ago with a
+    PRP clinician (checked in), marked completed now by the front desk: its aftercare
+    starts."""
     springfield = Location.objects.get(slug="springfield")
-    patient = Patient.objects.create(
-        given_name="Ada", family_name="Lovelace", email="ada@example.com",
-        phone="+12175550199", date_of_birth="1990-01-01",
-    )  # fmt: skip
+    if patient is None:
+        patient = Patient.objects.create(
+            given_name="Ada", family_name="Lovelace", email="ada@example.com",
+            phone="+12175550199", date_of_birth="1990-01-01",
+        )  # fmt: skip
     start = timezone.now() - timedelta(days=days_ago)
     booking = Booking.objects.create(
         location=springfield, service=Service.objects.get(slug="micro-needling-prp"),

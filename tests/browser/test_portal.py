@@ -1,23 +1,32 @@
 """The patient portal in a real Chromium on a 390 px phone: a patient signs in with the code
 from their email, sees their visit and course, books the rest of the course, turns text
-messages on, and every portal page passes axe and fits the phone's width."""
+messages on, opens the aftercare of a session three days ago from the portal and downloads
+its PDF (its text read), answers the three-day check-in "still red and swelling", and the
+alert is on the staff's alerts list; every portal page passes axe and fits the phone."""
 
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
+from dermadesk.alerts.models import Alert, AlertKind
 from dermadesk.checkout.tests.signin import latest_code
 from dermadesk.clinic.models import Location
 from dermadesk.patients.models import Patient, SmsConsent
-from dermadesk.scheduling.models import Booking, BookingChannel, Service
+from dermadesk.scheduling.models import Booking, BookingChannel, Resource, Service
 from dermadesk.scheduling.queries import available_slots
 from dermadesk.scheduling.services import booking_create
+from dermadesk.staff.roles import Role
+from dermadesk.staff.tests.people import staff_member
 from tests.browser.axe import assert_no_axe_violations
 from tests.browser.conftest import PHONE_VIEWPORT, ContextFactory
+from tests.browser.staff import staff_sign_in
+from tests.browser.test_aftercare import answer, check_in_path, completed_prp_visit
 
 pytestmark = pytest.mark.browser
 
@@ -60,10 +69,10 @@ def check(page: Page, heading: str) -> None:
 
 
 def test_a_patient_signs_in_by_code_books_the_rest_of_the_course_and_opts_in_to_texts(
-    new_context: ContextFactory,
+    new_context: ContextFactory, tmp_path: Path
 ) -> None:
     first = first_prp_visit()
-    page = new_context(bypass_csp=True).new_page()
+    page = new_context(bypass_csp=True, accept_downloads=True).new_page()
 
     page.goto("/portal/")
     check(page, "Sign in to see your visits")
@@ -99,6 +108,38 @@ def test_a_patient_signs_in_by_code_books_the_rest_of_the_course_and_opts_in_to_
     check(page, "How we contact you")
     expect(page.get_by_text("Text messages are on for +12175550142.")).to_be_visible()
     assert SmsConsent.objects.filter(patient__email=EMAIL, ended_at=None).count() == 1
+
+    # A session three days ago, completed: its aftercare, from the portal's home.
+    aftercare = completed_prp_visit(days_ago=3, patient=first.patient)
+    page.get_by_role("link", name="Your visits").first.click()
+    check(page, "Your visits")
+    page.get_by_role("link", name=re.compile("What to expect and what to do after")).click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="When to call us")).to_be_visible()
+    assert_no_axe_violations(page)
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download these instructions (PDF)").click()
+    saved = tmp_path / "instructions.pdf"
+    downloading.value.save_as(saved)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(saved).pages).split())
+    assert "Caring for your skin after your session" in text
+    assert "(217) 555-0142" in text
+    assert "About the plasma (PRP)" in text
+
+    # The three-day check-in (its link comes by email and text): still red, and swelling.
+    page.goto(check_in_path(aftercare, "day3"))
+    expect(page.get_by_role("heading", name="How is your skin?")).to_be_visible()
+    answer(page, yes=("redness", "spreading"))
+    expect(page.get_by_role("alert")).to_contain_text("Please call the clinic now")
+    assert_no_axe_violations(page)
+    provider = Resource.objects.get(allocations__booking=aftercare.booking)
+    staff_member("rivera", Role.CLINICIAN, provider=provider)
+    staff = new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True).new_page()
+    staff_sign_in(staff, "rivera", next_path="/staff/inbox/alerts/")
+    expect(staff.get_by_role("heading", name="Aftercare check-in: needs a call")).to_be_visible()
+    expect(staff.get_by_text("Ada Lovelace answered the check-in")).to_be_visible()
+    assert Alert.objects.filter(kind=AlertKind.CHECK_IN).count() == 1
+    page.goto("/portal/")
 
     page.get_by_role("link", name="Messages").click()
     check(page, "Messages we sent you")

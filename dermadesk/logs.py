@@ -77,10 +77,13 @@ class WithholdDatabaseErrorText(logging.Filter):
 
 # A secret in a path or a query: a manage link's or a calendar feed's random secret, a signed
 # token (django.core.signing: base64 and colons). Twenty characters or more of those
-# alphabets after a slash or an equals sign, unless shaped like a page's slug (lowercase
+# alphabets after a slash or as a query's value (``?token=``; not a log line's own
+# ``worker_id=`` fields), unless shaped like a page's slug (lowercase
 # words and digits joined by single hyphens: "micro-needling-with-prp"); hashed static names
 # ("site.3f2a9c1b.css") have dots inside and stay as they are.
-SECRET_IN_PATH = re.compile(r"(?<=[/=])[A-Za-z0-9_\-:]{20,}(?=[/.?&#\s\"']|$)")
+SECRET_IN_PATH = re.compile(
+    r"(?P<before>/|[?&][A-Za-z0-9_.\-]{1,40}=)(?P<secret>[A-Za-z0-9_\-:]{20,})(?=[/.?&#\s\"']|$)"
+)
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 REDACTED = "[secret]"
 
@@ -88,7 +91,8 @@ REDACTED = "[secret]"
 def without_secrets(text: str) -> str:
     """``text`` with every link secret in it replaced by ``[secret]``."""
     return SECRET_IN_PATH.sub(
-        lambda found: found[0] if SLUG.fullmatch(found[0]) else REDACTED, text
+        lambda found: found[0] if SLUG.fullmatch(found["secret"]) else found["before"] + REDACTED,
+        text,
     )
 
 

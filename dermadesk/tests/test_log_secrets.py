@@ -66,6 +66,7 @@ def test_signed_tokens_and_query_secrets_are_redacted_and_plain_paths_kept() -> 
         "GET /static/css/site.3f2a9c1b7e4d.css HTTP/1.1",
         "Bad Request: /staff/inbox/2/note/",
         "GET /treatments/micro-needling-with-prp/ HTTP/1.1",
+        "Starting worker worker_id=Zk3l0pP1oQyV2v9XcL2tWm8aYbC queues=default",
     ]:
         assert without_secrets(kept) == kept
 

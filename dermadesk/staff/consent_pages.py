@@ -5,6 +5,8 @@ they would in the portal, for a visit to come or under way (checked in). The por
 the signature records the tablet's address and browser, and the trail, in the same
 transaction, which staff member handed it over."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from dermadesk.checkout.forms import consent_form
 from dermadesk.checkout.manage import change_notice
 from dermadesk.checkout.policy import notice_in_words
 from dermadesk.limits.client import client_address
-from dermadesk.patients.queries import consent_status
+from dermadesk.patients.queries import ConsentStatus, consent_status
 from dermadesk.patients.services import visit_consents_sign
 from dermadesk.scheduling.models import Booking, BookingStatus
 from dermadesk.staff.pages import audit_event, audit_view, staff_page
@@ -27,17 +29,25 @@ from dermadesk.staff.roles import Action
 SIGNABLE = (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
 
 
+def desk_consents(booking: Booking, now: datetime) -> ConsentStatus | None:
+    """The visit's consents, when they may be signed on the tablet now (a patient's visit to
+    come or under way); None otherwise. The visit's page and the signing page both ask."""
+    if booking.patient is None or booking.status not in SIGNABLE:
+        return None
+    return consent_status(patient=booking.patient, service=booking.service, now=now)
+
+
 @staff_page(Action.VISIT_STATUS)
 @require_http_methods(["GET", "POST"])
 def visit_consent_desk(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = get_object_or_404(
         Booking.objects.select_related("patient", "service", "location"), pk=booking_id
     )
-    if booking.patient is None or booking.status not in SIGNABLE:
-        raise Http404("There is no visit to sign a consent for.")
     now = timezone.now()
+    consents = desk_consents(booking, now)
+    if consents is None or booking.patient is None:
+        raise Http404("There is no visit to sign a consent for.")
     patient = booking.patient
-    consents = consent_status(patient=patient, service=booking.service, now=now)
     if consents.complete:
         messages.info(request, "Nothing is left to sign for this visit.")
         return redirect("staff:visit", booking_id=booking.pk)

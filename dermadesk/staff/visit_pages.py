@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dermadesk.audit.models import AuditAction
 from dermadesk.checkout.course import clock_text, day_text
-from dermadesk.patients.queries import consent_status
 from dermadesk.scheduling.attendance import Step, attendance_refusal
 from dermadesk.scheduling.models import Booking, BookingChannel, BookingStatus
 from dermadesk.scheduling.queries import nearest_alternatives, next_free_starts
@@ -37,6 +36,7 @@ from dermadesk.scheduling.services import (
 from dermadesk.staff.calendar_forms import StartForm
 from dermadesk.staff.calendar_pages import day_asked, zone_text
 from dermadesk.staff.calendar_queries import VisitDetail, local_midnight, visit_detail
+from dermadesk.staff.consent_pages import desk_consents
 from dermadesk.staff.pages import audit_event, audit_view, staff_page, staff_user
 from dermadesk.staff.policy import may
 from dermadesk.staff.refusals import refusal_status
@@ -159,15 +159,9 @@ def _visit_context(request: HttpRequest, detail: VisitDetail, now: datetime) -> 
 
 def _consents_to_sign(request: HttpRequest, booking: Booking, now: datetime) -> list[str]:
     """The titles of the consents the visit still needs, when they can be signed on the
-    clinic's tablet now (a visit to come or under way)."""
-    if (
-        booking.patient_id is None
-        or booking.status not in (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN)
-        or not may(request.user, Action.VISIT_STATUS)
-    ):
-        return []
-    consents = consent_status(patient=booking.patient, service=booking.service, now=now)
-    return [item.document.title for item in consents.pending]
+    clinic's tablet now."""
+    consents = desk_consents(booking, now) if may(request.user, Action.VISIT_STATUS) else None
+    return [] if consents is None else [item.document.title for item in consents.pending]
 
 
 def _record_links(request: HttpRequest, booking: Booking) -> dict[str, bool]:
